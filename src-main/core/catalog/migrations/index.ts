@@ -1,0 +1,9 @@
+import { sql as m001 } from './001-core.ts';
+
+/**
+ * Numbered migrations, applied in order at open inside one transaction each; user_version records the
+ * last applied. A migration is never edited once released: add the next number instead.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  { version: 1, name: 'core', sql: m001 },
+];

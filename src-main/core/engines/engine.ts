@@ -1,0 +1,129 @@
+import type { Readable } from 'node:stream';
+import type { Logger } from '../util/logger.ts';
+import type { BackupType } from '../catalog/jobs-repo.ts';
+import type { Manifest, Probe } from '../repo/manifest.ts';
+
+/**
+ * The DatabaseEngine seam (DESIGN §2). One instance talks to one source (server). Drivers declare what
+ * they can do; callers branch on `capabilities`, never on `kind`.
+ */
+export interface DatabaseEngine {
+  readonly kind: string;
+  readonly capabilities: EngineCapabilities;
+  /** Server version, edition, databases with sizes. Errors: SOURCE_UNREACHABLE, SOURCE_AUTH_FAILED. */
+  probe(): Promise<ProbeResult>;
+  /** Produces the set's artifacts through `sink`; resolves once every artifact was handed over and stored. */
+  backup(req: BackupRequest, sink: ArtifactSink): Promise<BackupOutcome>;
+  /** Engine-level check of a stored set (pg_restore --list; RESTORE VERIFYONLY). */
+  verify(req: EngineVerifyRequest): Promise<EngineVerifyResult>;
+  /** Pure: which sets, in order, bring a database to `at` (undefined: the newest point). */
+  planRestore(sets: ReadonlyArray<PlannableSet>, at?: Date): RestorePlan;
+  restore(req: EngineRestoreRequest): Promise<EngineRestoreResult>;
+  /** Row counts of the given tables in a database (post-restore checks, drills). */
+  countRows(database: string, tables: ReadonlyArray<{ schema: string; table: string }>): Promise<Probe[]>;
+  databaseExists(database: string): Promise<boolean>;
+  dropDatabase(database: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EngineCapabilities {
+  /** 'stream': the engine hands Lifeboat a byte stream; 'file': the server writes a file into staging. */
+  artifact: 'stream' | 'file';
+  pitr: boolean;
+  nativeCompression: boolean;
+  differential: boolean;
+  log: boolean;
+}
+
+export interface ProbeResult {
+  serverVersion: string;
+  versionMajor: number;
+  edition: string | null;
+  databases: { name: string; sizeBytes: number; recoveryModel?: string | null }[];
+  dataChecksums: boolean | null;
+  details: Record<string, unknown>;
+}
+
+export interface BackupRequest {
+  database: string;
+  type: BackupType;
+  probeTables: number;
+  /**
+   * Earlier complete sets of this database (catalog order, oldest first): engines with chains use them to
+   * pick the parent and to escalate (LOG to DIFF to FULL) when a base is missing.
+   */
+  history: ReadonlyArray<PlannableSet>;
+  includeGlobals: boolean;
+  includeRolePasswords: boolean;
+  /** Folder for temporary files (pgpass, staging copies) owned by this run. */
+  workDir: string;
+  logger: Logger;
+  signal?: AbortSignal;
+  onProgress?: (p: { phase: string; percent?: number; bytes?: number }) => void;
+}
+
+export interface ArtifactSink {
+  /** Raw bytes of an artifact; Lifeboat hashes, compresses, encrypts and stores them. */
+  stream(name: string, role: string, data: Readable): Promise<void>;
+  /** A finished file in a staging folder Lifeboat can read; shipped, then removed by the runner. */
+  file(name: string, role: string, path: string, opts?: { compressed?: boolean }): Promise<void>;
+}
+
+export interface BackupOutcome {
+  /** The type actually taken (after any escalation), and why it differs from the request. */
+  type: BackupType;
+  escalatedBecause?: string;
+  parentSetId: string | null;
+  serverVersion: string;
+  toolVersions: Record<string, string>;
+  probes: Probe[];
+  chain: Manifest['chain'];
+  warnings: string[];
+}
+
+export interface EngineVerifyRequest {
+  manifest: Manifest;
+  /** Opens the raw (decrypted, decompressed) bytes of an artifact. */
+  openArtifact(name: string): Promise<Readable>;
+  workDir: string;
+}
+
+export interface EngineVerifyResult {
+  ok: boolean;
+  detail: Record<string, unknown>;
+  message?: string;
+}
+
+export interface PlannableSet {
+  id: string;
+  type: BackupType;
+  finishedAt: string;
+  startedAt: string;
+  chain: Manifest['chain'];
+  parentSetId: string | null;
+}
+
+export interface RestorePlan {
+  sets: string[];
+  stopAt: Date | null;
+  /** A gap in the chain, described exactly, when the plan cannot reach `at`. */
+  gap: string | null;
+}
+
+export interface EngineRestoreRequest {
+  manifests: Manifest[];
+  openArtifact(setId: string, name: string): Promise<Readable>;
+  destination: string;
+  stopAt: Date | null;
+  /** Parallel restore jobs (pg_restore -j). */
+  jobs: number;
+  noOwner: boolean;
+  workDir: string;
+  logger: Logger;
+  onPhase?: (phase: string) => void;
+}
+
+export interface EngineRestoreResult {
+  toolVersions: Record<string, string>;
+  warnings: string[];
+}

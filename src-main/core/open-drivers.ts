@@ -1,0 +1,31 @@
+import type { CoreContext } from './context.ts';
+import type { ConfigRecord } from './catalog/config-repo.ts';
+import { engineDriver } from './engines/registry.ts';
+import type { DatabaseEngine } from './engines/engine.ts';
+import { targetDriver } from './targets/registry.ts';
+import type { Target } from './targets/target.ts';
+import { LifeboatError } from './errors/lifeboat-error.ts';
+
+/** Parses a stored config with its driver's schema: a bad row names its field instead of failing later. */
+function parseConfig<C>(schema: { safeParse(v: unknown): { success: true; data: C } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, rec: ConfigRecord, noun: string): C {
+  const r = schema.safeParse(rec.config);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new LifeboatError('CONFIG_INVALID', { verb: 'use', thing: noun, where: rec.name, cause: `${i.path.map(String).join('.') || '(config)'}: ${i.message}` });
+  }
+  return r.data;
+}
+
+export function openEngine(ctx: CoreContext, source: ConfigRecord): DatabaseEngine {
+  const driver = engineDriver(source.kind);
+  const config = parseConfig(driver.configSchema, source, 'source');
+  return driver.open(config, { password: source.secret ? ctx.secrets.open(source.secret) : null, sourceName: source.name });
+}
+
+export async function openTarget(ctx: CoreContext, target: ConfigRecord): Promise<Target> {
+  const driver = targetDriver(target.kind);
+  const config = parseConfig(driver.configSchema, target, 'target');
+  return driver.open(config, { secret: target.secret ? ctx.secrets.open(target.secret) : null, home: ctx.home.root });
+}
+
+export { parseConfig };

@@ -1,0 +1,58 @@
+import zlib from 'node:zlib';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { HashTap } from './hash-tap.ts';
+import { ageEncrypt, ageDecrypt, type DecryptionKeys, type EncryptionSpec } from './age-crypt.ts';
+
+export interface StoreOptions {
+  compression: 'zstd' | 'none';
+  compressionLevel: number;
+  encryption: EncryptionSpec;
+}
+
+export interface StoredDigest {
+  rawBytes: number;
+  rawSha256: string;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * raw → SHA-256 → zstd → age → SHA-256 → out. Every stage is a stream with small buffers, so memory stays
+ * bounded whatever the size of the dump. `done` settles when the last byte has left the pipeline.
+ */
+export async function storePipeline(raw: Readable, opts: StoreOptions): Promise<{ stream: Readable; done: Promise<StoredDigest> }> {
+  const rawTap = new HashTap();
+  const storedTap = new HashTap();
+  const stages: NodeJS.ReadWriteStream[] = [rawTap];
+  if (opts.compression === 'zstd') {
+    stages.push(zlib.createZstdCompress({ params: { [zlib.constants.ZSTD_c_compressionLevel]: opts.compressionLevel } }));
+  }
+  const compressedOut = new PassThrough();
+  const first = pipeline(raw, ...(stages as [NodeJS.ReadWriteStream]), compressedOut);
+  let encrypted: Readable = compressedOut;
+  if (opts.encryption.mode !== 'none') encrypted = await ageEncrypt(compressedOut, opts.encryption);
+  const out = new PassThrough();
+  const second = pipeline(encrypted, storedTap, out);
+  const done = Promise.all([first, second]).then(() => ({
+    rawBytes: rawTap.bytes, rawSha256: rawTap.sha256, bytes: storedTap.bytes, sha256: storedTap.sha256,
+  }));
+  // The consumer (a target's put) reports its own failure; a pipeline failure is surfaced through `done`
+  // and by destroying `out`, so the consumer never mistakes a truncated stream for a complete one.
+  done.catch((err) => out.destroy(err as Error));
+  return { stream: out, done };
+}
+
+/** The inverse: stored bytes → age → zstd → raw, with the raw bytes hashed for an end-to-end check. */
+export async function loadPipeline(stored: Readable, meta: { compression: string; encryption: string }, keys: DecryptionKeys, where: string): Promise<{ stream: Readable; tap: HashTap }> {
+  let s: Readable = stored;
+  if (meta.encryption === 'age') s = await ageDecrypt(s, keys, where);
+  const tap = new HashTap();
+  if (meta.compression === 'zstd') {
+    const z = zlib.createZstdDecompress();
+    s.on('error', (e) => z.destroy(e));
+    s = s.pipe(z);
+  }
+  s.on('error', (e) => tap.destroy(e));
+  return { stream: s.pipe(tap), tap };
+}

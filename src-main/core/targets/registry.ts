@@ -1,0 +1,29 @@
+import type { z } from 'zod';
+import type { Target } from './target.ts';
+import { localDriver } from './local/driver.ts';
+import { LifeboatError } from '../errors/lifeboat-error.ts';
+
+export interface TargetOpenContext {
+  /** The unsealed secret (password, key passphrase) of the target, if it has one. */
+  secret: string | null;
+  /** Where drivers may keep state such as approved host keys. */
+  home: string;
+}
+
+/** A driver: a config schema, a factory, and whether it declares a secret. One line per driver below. */
+export interface TargetDriver<C = unknown> {
+  kind: string;
+  describe: string;
+  configSchema: z.ZodType<C>;
+  open(config: C, ctx: TargetOpenContext): Promise<Target>;
+}
+
+export const TARGET_DRIVERS: Record<string, TargetDriver<any>> = {
+  local: localDriver,
+};
+
+export function targetDriver(kind: string): TargetDriver<unknown> {
+  const d = TARGET_DRIVERS[kind];
+  if (!d) throw new LifeboatError('USAGE', { verb: 'use', thing: 'target kind', where: kind, cause: `known kinds: ${Object.keys(TARGET_DRIVERS).join(', ')}` });
+  return d;
+}
