@@ -12,6 +12,13 @@ export interface DatabaseEngine {
   readonly capabilities: EngineCapabilities;
   /** Server version, edition, databases with sizes. Errors: SOURCE_UNREACHABLE, SOURCE_AUTH_FAILED. */
   probe(): Promise<ProbeResult>;
+  /**
+   * Optional, for engines with chains: decides the type actually taken (LOG escalates to DIFF, DIFF to FULL
+   * when the base is missing; a refusal such as LOG under SIMPLE recovery throws) and the parent set, before
+   * anything is written. The runner calls it first and passes the resolved type in `req.type`, so the set's
+   * folder name (<stamp>_<type>) always tells the truth.
+   */
+  resolveBackupType?(req: BackupRequest): Promise<{ type: BackupType; escalatedBecause?: string; parentSetId: string | null }>;
   /** Produces the set's artifacts through `sink`; resolves once every artifact was handed over and stored. */
   backup(req: BackupRequest, sink: ArtifactSink): Promise<BackupOutcome>;
   /** Engine-level check of a stored set (pg_restore --list; RESTORE VERIFYONLY). */

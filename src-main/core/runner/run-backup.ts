@@ -1,0 +1,257 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { CoreContext } from '../context.ts';
+import type { ConfigRecord } from '../catalog/config-repo.ts';
+import type { BackupType, JobOptions } from '../catalog/jobs-repo.ts';
+import type { ArtifactEntry, Manifest } from '../repo/manifest.ts';
+import type { Target } from '../targets/target.ts';
+import type { DatabaseEngine, PlannableSet } from '../engines/engine.ts';
+import type { EncryptionSpec } from '../pipeline/age-crypt.ts';
+import { manifestText } from '../repo/manifest.ts';
+import { manifestPath, setPath } from '../repo/layout.ts';
+import { ensureRepoJson } from '../repo/repo-json.ts';
+import { storePipeline } from '../pipeline/store-pipeline.ts';
+import { loadPipeline } from '../pipeline/store-pipeline.ts';
+import { tee } from '../pipeline/tee.ts';
+import { checkCopy, type CopyCheck } from '../verify/check-copy.ts';
+import { openEngine, openTarget } from '../open-drivers.ts';
+import { newId } from '../util/ids.ts';
+import { causeOf, isLifeboatError, LifeboatError } from '../errors/lifeboat-error.ts';
+import { schemeOf } from './encryption.ts';
+import { beginExclusiveRun } from './job-lock.ts';
+import { removeSetObjects } from './remove-set-objects.ts';
+import { createHash } from 'node:crypto';
+
+export interface BackupSpec {
+  jobId: string | null;
+  jobName: string | null;
+  source: ConfigRecord;
+  targets: ConfigRecord[];
+  database: string;
+  type: BackupType;
+  options: JobOptions;
+  encryption: EncryptionSpec;
+  trigger: string;
+  tags?: string[];
+  signal?: AbortSignal;
+}
+
+export interface CopyOutcome {
+  targetId: string;
+  targetName: string;
+  ok: boolean;
+  error: { code: string; message: string } | null;
+  check: CopyCheck | null;
+}
+
+export interface BackupResult {
+  runId: string;
+  status: 'succeeded' | 'partial' | 'failed';
+  database: string;
+  setId: string | null;
+  setPath: string | null;
+  type: BackupType;
+  bytes: number;
+  durationMs: number;
+  copies: CopyOutcome[];
+  error: { code: string; message: string; hint?: string } | null;
+  warnings: string[];
+}
+
+interface LiveTarget { rec: ConfigRecord; target: Target; error: LifeboatError | null }
+
+/**
+ * One backup of one database (DESIGN §4): dump → hash → compress → encrypt → every target at once →
+ * verify each copy → MANIFEST.json last → record set and copies. Any failure before the manifest leaves
+ * no listed set and removes what was written; a target that fails alone is reported, the others go on.
+ */
+export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<BackupResult> {
+  const t0 = Date.now();
+  const runId = beginExclusiveRun(ctx, { kind: 'backup', jobId: spec.jobId, databaseName: spec.database, trigger: spec.trigger });
+  ctx.events.emitEvent('run.started', { runId, kind: 'backup', jobId: spec.jobId, database: spec.database });
+  const log = ctx.logger.child({ runId, database: spec.database });
+  const workDir = path.join(ctx.home.work, runId);
+  fs.mkdirSync(workDir, { recursive: true, mode: 0o700 });
+  const result: BackupResult = { runId, status: 'failed', database: spec.database, setId: null, setPath: null, type: spec.type, bytes: 0, durationMs: 0, copies: [], error: null, warnings: [] };
+  let engine: DatabaseEngine | null = null;
+  const live: LiveTarget[] = [];
+  let setDir: string | null = null;
+  let recorded = false;
+  try {
+    engine = openEngine(ctx, spec.source);
+    const history: PlannableSet[] = ctx.catalog.sets.list({ database: spec.database, server: spec.source.name })
+      .map((s) => ({ id: s.id, type: s.type, startedAt: s.startedAt, finishedAt: s.finishedAt, chain: s.chain, parentSetId: s.parentSetId }));
+    const baseReq = {
+      database: spec.database, type: spec.type, probeTables: spec.options.probeTables, history, includeGlobals: spec.options.includeGlobals,
+      includeRolePasswords: spec.options.includeRolePasswords, workDir, logger: log,
+      ...(spec.signal ? { signal: spec.signal } : {}),
+      onProgress: (p: { phase: string; percent?: number; bytes?: number }) => ctx.events.emitEvent('run.progress', { runId, ...p }),
+    };
+    let resolved: { type: BackupType; escalatedBecause?: string; parentSetId: string | null } = { type: spec.type, parentSetId: null };
+    if (engine.resolveBackupType) resolved = await engine.resolveBackupType(baseReq);
+    result.type = resolved.type;
+    const setId = newId('set');
+    const startedAt = new Date();
+    setDir = setPath(spec.source.name, spec.database, startedAt, resolved.type, setId);
+    result.setId = setId;
+    result.setPath = setDir;
+    ctx.catalog.runs.mergeDetail(runId, { setId, setPath: setDir, targetIds: spec.targets.map((t) => t.id), type: resolved.type, ...(resolved.escalatedBecause ? { escalatedBecause: resolved.escalatedBecause } : {}) });
+
+    // Targets: each opened and prepared on its own; one that cannot be reached is reported, not fatal.
+    for (const rec of spec.targets) {
+      try {
+        const target = await openTarget(ctx, rec);
+        live.push({ rec, target, error: null });
+        await ensureRepoJson(target, ctx.site);
+      } catch (err) {
+        const e = asLifeboat(err, 'open', 'target', rec.name);
+        const l = live.find((x) => x.rec === rec);
+        if (l) l.error = e; else live.push({ rec, target: null as unknown as Target, error: e });
+      }
+    }
+    if (!live.some((l) => !l.error)) throw firstError(live) ?? new LifeboatError('CONFIG_INVALID', { verb: 'back up', thing: 'database', where: spec.database, cause: 'the job has no target' });
+
+    // Dump and ship.
+    const dumpPhase = ctx.catalog.runs.beginPhase(runId, 'dump');
+    const artifacts: ArtifactEntry[] = [];
+    const ship = async (name: string, role: string, raw: Readable, alreadyCompressed: boolean) => {
+      const compression = alreadyCompressed ? 'none' : 'zstd';
+      const storedName = `${name}${compression === 'zstd' ? '.zst' : ''}${spec.encryption.mode !== 'none' ? '.age' : ''}`;
+      const { stream, done } = await storePipeline(raw, { compression, compressionLevel: spec.options.compressionLevel, encryption: spec.encryption });
+      const writers = live.filter((l) => !l.error);
+      const branches = tee(stream, writers.length);
+      let shipped = 0;
+      stream.on('data', (c: Buffer) => {
+        shipped += c.length;
+        if (shipped % (16 * 1024 * 1024) < c.length) ctx.events.emitEvent('run.progress', { runId, phase: 'dump', bytes: result.bytes + shipped, message: storedName });
+      });
+      const puts = writers.map((w, i) => w.target.put(`${setDir}/${storedName}`, branches[i]!, spec.signal ? { signal: spec.signal } : {}).then(
+        () => undefined,
+        (err: unknown) => { w.error = asLifeboat(err, 'write', 'artifact', `${w.rec.name}: ${setDir}/${storedName}`); },
+      ));
+      // The source side failing (the engine's tool died) fails the set everywhere.
+      const digest = await done;
+      await Promise.all(puts);
+      if (!live.some((l) => !l.error)) throw firstError(live)!;
+      artifacts.push({ name: storedName, role, bytes: digest.bytes, sha256: digest.sha256, rawBytes: digest.rawBytes, rawSha256: digest.rawSha256, compression, encryption: spec.encryption.mode === 'none' ? 'none' : 'age' });
+      result.bytes += digest.bytes;
+    };
+    const stagedFiles: string[] = [];
+    const outcome = await engine.backup({ ...baseReq, type: resolved.type }, {
+      stream: (name, role, data) => ship(name, role, data, false),
+      file: async (name, role, file, opts) => {
+        stagedFiles.push(file);
+        await ship(name, role, fs.createReadStream(file), Boolean(opts?.compressed));
+      },
+    });
+    result.warnings.push(...outcome.warnings);
+    ctx.catalog.runs.endPhase(runId, dumpPhase, { status: 'succeeded', bytes: result.bytes });
+
+    // Verify every copy (L1), then the engine's own check (L2) on one good copy.
+    const verifyPhase = ctx.catalog.runs.beginPhase(runId, 'verify');
+    ctx.events.emitEvent('run.progress', { runId, phase: 'verify' });
+    const verifiedAt = new Date().toISOString();
+    const checks = new Map<LiveTarget, CopyCheck>();
+    for (const l of live.filter((x) => !x.error)) {
+      const check = await checkCopy(l.target, setDir, artifacts);
+      checks.set(l, check);
+      if (!check.ok) l.error = new LifeboatError('VERIFY_MISMATCH', { verb: 'verify', thing: 'copy', where: `${l.rec.name}: ${setDir}`, cause: check.problem ?? 'mismatch' });
+    }
+    const good = live.filter((l) => !l.error);
+    if (good.length === 0) throw firstError(live)!;
+    const manifestDraft = (finishedAt: string): Manifest => ({
+      format: 'lifeboat-set', formatVersion: 1, setId, engine: engine!.kind, server: spec.source.name, database: spec.database,
+      serverVersion: outcome.serverVersion, type: outcome.type, parentSetId: outcome.parentSetId ?? resolved.parentSetId,
+      chain: outcome.chain, startedAt: startedAt.toISOString(), finishedAt, toolVersions: outcome.toolVersions, appVersion: ctx.appVersion,
+      encryption: { scheme: schemeOf(spec.encryption), ...(spec.encryption.mode === 'recipients' ? { recipients: spec.encryption.recipients } : {}) },
+      artifacts, probes: outcome.probes, tags: spec.tags ?? [], job: spec.jobName,
+    });
+    // L2 reads the stored bytes back through decryption: with recipient keys Lifeboat holds only the public
+    // half, so that check waits for a verify run given the identity.
+    let l2: { ok: boolean; detail: Record<string, unknown>; message?: string } | null = null;
+    if (spec.encryption.mode !== 'recipients') {
+      l2 = await engine.verify({
+        manifest: manifestDraft(new Date().toISOString()), workDir,
+        openArtifact: async (name) => {
+          const a = artifacts.find((x) => x.name === name)!;
+          const { stream } = await loadPipeline(await good[0]!.target.get(`${setDir}/${a.name}`), a, keysFor(spec.encryption), a.name);
+          return stream;
+        },
+      });
+      if (!l2.ok) throw new LifeboatError('VERIFY_MISMATCH', { verb: 'verify', thing: 'set', where: setDir, cause: `engine check failed: ${l2.message ?? 'unknown'}` });
+    } else {
+      result.warnings.push('engine-level verification (L2) deferred: the set is encrypted to recipients; run "lifeboat verify --identity <file>"');
+    }
+    ctx.catalog.runs.endPhase(runId, verifyPhase, { status: 'succeeded' });
+
+    // MANIFEST.json last: from this moment the set exists on that target.
+    const manifest = manifestDraft(new Date().toISOString());
+    const text = manifestText(manifest);
+    const manifestSha256 = createHash('sha256').update(text).digest('hex');
+    for (const l of good) {
+      try {
+        await l.target.put(manifestPath(setDir), Readable.from([Buffer.from(text)]));
+      } catch (err) {
+        l.error = asLifeboat(err, 'write', 'manifest', `${l.rec.name}: ${setDir}`);
+      }
+    }
+    const stored = live.filter((l) => !l.error);
+    if (stored.length === 0) throw firstError(live)!;
+    ctx.catalog.db.transaction(() => {
+      const set = ctx.catalog.sets.record({ manifest, path: setDir!, manifestSha256, runId, jobId: spec.jobId, copies: stored.map((l) => ({ targetId: l.rec.id })) });
+      for (const l of stored) {
+        const copy = set.copies.find((c) => c.targetId === l.rec.id)!;
+        const check = checks.get(l)!;
+        ctx.catalog.verifications.add({ setId, copyId: copy.id, level: 1, result: 'passed', startedAt: verifiedAt, finishedAt: new Date().toISOString(), triggeredBy: `backup:${spec.trigger}`, runId, detail: { artifacts: check.artifacts.map((a) => ({ name: a.name, sha256: a.actual, remote: a.remote })) } });
+      }
+      if (l2) ctx.catalog.verifications.add({ setId, copyId: null, level: 2, result: 'passed', startedAt: verifiedAt, finishedAt: new Date().toISOString(), triggeredBy: `backup:${spec.trigger}`, runId, detail: l2.detail });
+    })();
+    recorded = true;
+    ctx.events.emitEvent('set.recorded', { setId, database: spec.database, server: spec.source.name });
+    // The server's staging copy goes only once every copy is verified and recorded.
+    for (const f of stagedFiles) fs.rmSync(f, { force: true });
+
+    // Targets that failed lose what was written for this set.
+    for (const l of live.filter((x) => x.error && x.target)) await removeSetObjects(l.target, setDir).catch(() => undefined);
+    result.copies = live.map((l) => ({ targetId: l.rec.id, targetName: l.rec.name, ok: !l.error, error: l.error ? { code: l.error.code, message: l.error.message } : null, check: checks.get(l) ?? null }));
+    const failed = live.filter((l) => l.error);
+    result.status = failed.length ? 'partial' : 'succeeded';
+    if (failed.length) {
+      const e = failed[0]!.error!;
+      result.error = { code: e.code, message: failed.map((f) => f.error!.message).join('; ') };
+    }
+    ctx.catalog.runs.finish(runId, { status: result.status, ...(result.error ? { errorCode: result.error.code, errorMessage: result.error.message } : {}) });
+  } catch (err) {
+    const e = asLifeboat(err, 'back up', 'database', `${spec.database} on ${spec.source.name}`);
+    log.log('error', e.message, { code: e.code });
+    if (!recorded && setDir) {
+      for (const l of live.filter((x) => x.target)) await removeSetObjects(l.target, setDir).catch(() => undefined);
+    }
+    result.status = 'failed';
+    result.error = { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+    result.copies = live.map((l) => ({ targetId: l.rec.id, targetName: l.rec.name, ok: false, error: l.error ? { code: l.error.code, message: l.error.message } : { code: e.code, message: e.message }, check: null }));
+    ctx.catalog.runs.finish(runId, { status: 'failed', errorCode: e.code, errorMessage: e.message });
+  } finally {
+    for (const l of live) if (l.target) await l.target.close().catch(() => undefined);
+    await engine?.close().catch(() => undefined);
+    fs.rmSync(workDir, { recursive: true, force: true });
+    result.durationMs = Date.now() - t0;
+    ctx.catalog.runs.mergeDetail(runId, { bytes: result.bytes, durationMs: result.durationMs, warnings: result.warnings, copies: result.copies.map((c) => ({ target: c.targetName, ok: c.ok, error: c.error?.message ?? null })) });
+    ctx.events.emitEvent('run.finished', { runId, kind: 'backup', status: result.status, errorCode: result.error?.code ?? null, errorMessage: result.error?.message ?? null });
+  }
+  return result;
+}
+
+function keysFor(spec: EncryptionSpec) {
+  return spec.mode === 'passphrase' ? { passphrase: spec.passphrase } : {};
+}
+
+function firstError(live: LiveTarget[]): LifeboatError | null {
+  return live.find((l) => l.error)?.error ?? null;
+}
+
+export function asLifeboat(err: unknown, verb: string, thing: string, where: string): LifeboatError {
+  if (isLifeboatError(err)) return err;
+  return new LifeboatError('INTERNAL', { verb, thing, where, cause: causeOf(err) });
+}
