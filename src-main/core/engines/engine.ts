@@ -29,6 +29,11 @@ export interface DatabaseEngine {
   /** Row counts of the given tables in a database (post-restore checks, drills). */
   countRows(database: string, tables: ReadonlyArray<{ schema: string; table: string }>): Promise<Probe[]>;
   databaseExists(database: string): Promise<boolean>;
+  /**
+   * Optional: renames a database (ending sessions on it). Restoring over a database restores under a staging
+   * name first and swaps it in with this, so a failed restore never damages the original.
+   */
+  renameDatabase?(from: string, to: string): Promise<void>;
   dropDatabase(database: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Decrypter, Encrypter } from 'age-encryption';
 import { LifeboatError, causeOf } from '../errors/lifeboat-error.ts';
+import { NativeScryptIdentity, NativeScryptRecipient } from './age-scrypt.ts';
 
 export type EncryptionSpec =
   | { mode: 'none' }
@@ -18,8 +19,7 @@ export interface DecryptionKeys {
 export async function ageEncrypt(input: Readable, spec: Exclude<EncryptionSpec, { mode: 'none' }>): Promise<Readable> {
   const enc = new Encrypter();
   if (spec.mode === 'passphrase') {
-    enc.setPassphrase(spec.passphrase);
-    if (spec.scryptLogN) enc.setScryptWorkFactor(spec.scryptLogN);
+    enc.addRecipient(new NativeScryptRecipient(spec.passphrase, spec.scryptLogN ?? 18));
   } else {
     for (const r of spec.recipients) enc.addRecipient(r);
   }
@@ -29,7 +29,7 @@ export async function ageEncrypt(input: Readable, spec: Exclude<EncryptionSpec, 
 
 export async function ageDecrypt(input: Readable, keys: DecryptionKeys, where: string): Promise<Readable> {
   const dec = new Decrypter();
-  if (keys.passphrase) dec.addPassphrase(keys.passphrase);
+  if (keys.passphrase) dec.addIdentity(new NativeScryptIdentity(keys.passphrase));
   for (const id of keys.identities ?? []) dec.addIdentity(id.trim());
   if (!keys.passphrase && !keys.identities?.length) {
     throw new LifeboatError('DECRYPT_FAILED', { verb: 'decrypt', thing: 'artifact', where, cause: 'the set is encrypted and no passphrase or identity was given', hint: 'pass --passphrase-env or --identity' });

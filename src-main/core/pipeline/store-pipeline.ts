@@ -44,10 +44,10 @@ export async function storePipeline(raw: Readable, opts: StoreOptions): Promise<
 }
 
 /** The inverse: stored bytes → age → zstd → raw, with the raw bytes hashed for an end-to-end check. */
-export async function loadPipeline(stored: Readable, meta: { compression: string; encryption: string }, keys: DecryptionKeys, where: string): Promise<{ stream: Readable; tap: HashTap }> {
+export async function loadPipeline(stored: Readable, meta: { compression: string; encryption: string; rawSha256?: string }, keys: DecryptionKeys, where: string): Promise<{ stream: Readable; tap: HashTap }> {
   let s: Readable = stored;
   if (meta.encryption === 'age') s = await ageDecrypt(s, keys, where);
-  const tap = new HashTap();
+  const tap = new HashTap(meta.rawSha256 ? { sha256: meta.rawSha256, where } : undefined);
   if (meta.compression === 'zstd') {
     const z = zlib.createZstdDecompress();
     s.on('error', (e) => z.destroy(e));

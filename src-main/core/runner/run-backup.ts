@@ -12,7 +12,7 @@ import { manifestText } from '../repo/manifest.ts';
 import { manifestPath, setPath } from '../repo/layout.ts';
 import { ensureRepoJson } from '../repo/repo-json.ts';
 import { storePipeline } from '../pipeline/store-pipeline.ts';
-import { loadPipeline } from '../pipeline/store-pipeline.ts';
+import { openArtifact } from '../verify/open-artifact.ts';
 import { tee } from '../pipeline/tee.ts';
 import { checkCopy, type CopyCheck } from '../verify/check-copy.ts';
 import { openEngine, openTarget } from '../open-drivers.ts';
@@ -173,11 +173,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     if (spec.encryption.mode !== 'recipients') {
       l2 = await engine.verify({
         manifest: manifestDraft(new Date().toISOString()), workDir,
-        openArtifact: async (name) => {
-          const a = artifacts.find((x) => x.name === name)!;
-          const { stream } = await loadPipeline(await good[0]!.target.get(`${setDir}/${a.name}`), a, keysFor(spec.encryption), a.name);
-          return stream;
-        },
+        openArtifact: (name) => openArtifact(good[0]!.target, setDir!, artifacts.find((x) => x.name === name)!, keysFor(spec.encryption)),
       });
       if (!l2.ok) throw new LifeboatError('VERIFY_MISMATCH', { verb: 'verify', thing: 'set', where: setDir, cause: `engine check failed: ${l2.message ?? 'unknown'}` });
     } else {

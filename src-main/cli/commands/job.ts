@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { withCore, collect } from '../cli-context.ts';
+import { readSecret } from '../secret-input.ts';
+import { parseOptionPairs, positiveInt } from '../options.ts';
+import { table, formatBytes, formatDuration } from '../output.ts';
+import { LifeboatError } from '../../core/errors/lifeboat-error.ts';
+import { engineDriver } from '../../core/engines/registry.ts';
+import { runJob } from '../../core/runner/run-job.ts';
+import type { BackupType, EncryptionMode, JobOptions } from '../../core/catalog/jobs-repo.ts';
+
+const TYPES: BackupType[] = ['full', 'diff', 'log', 'copy-only'];
+
+export function registerJobCommands(program: Command): void {
+  const job = program.command('job').description('what to back up, where, and when');
+
+  job.command('add <name>')
+    .description('add a backup job: databases of one source, to one or more targets')
+    .requiredOption('--source <source>', 'source name')
+    .requiredOption('--database <db>', 'database to back up (repeatable)', collect)
+    .requiredOption('--target <target>', 'target name (repeatable: one copy per target)', collect)
+    .option('--type <type>', `backup type: ${TYPES.join(', ')}`, 'full')
+    .option('--schedule <cron>', 'when the agent runs it (cron expression or preset)')
+    .option('--encrypt <mode>', 'none, passphrase or recipients', 'none')
+    .option('--passphrase-env <var>', 'encryption passphrase from this environment variable')
+    .option('--passphrase-stdin', 'encryption passphrase from standard input')
+    .option('--recipient <age1...>', 'age X25519 recipient public key (repeatable)', collect)
+    .option('--compression-level <n>', 'zstd level 1-19', '3')
+    .option('--no-globals', 'skip roles and tablespaces (pg_dumpall --globals-only)')
+    .option('--role-passwords', 'include role password hashes in the globals dump')
+    .option('--probe-tables <n>', 'row-count probes of the N largest tables', '10')
+    .option('--option <key=value>', 'further job option (repeatable)', collect)
+    .action(async (name: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+      const source = core.catalog.sources.get(o.source);
+      const targets = (o.target as string[]).map((t) => core.catalog.targets.get(t));
+      if (!TYPES.includes(o.type)) throw new LifeboatError('USAGE', { verb: 'read', thing: 'option', where: '--type', cause: `'${o.type}' is not one of ${TYPES.join(', ')}` });
+      const caps = engineDriver(source.kind).capabilities;
+      if ((o.type === 'diff' && !caps.differential) || (o.type === 'log' && !caps.log)) {
+        throw new LifeboatError('ENGINE_UNSUPPORTED', { verb: 'add', thing: 'job', where: name, cause: `${source.kind} sources do not take '${o.type}' backups` });
+      }
+      const mode = o.encrypt as EncryptionMode;
+      if (!['none', 'passphrase', 'recipients'].includes(mode)) throw new LifeboatError('USAGE', { verb: 'read', thing: 'option', where: '--encrypt', cause: `'${mode}' is not none, passphrase or recipients` });
+      const passphrase = readSecret({ env: o.passphraseEnv, stdin: o.passphraseStdin }, 'passphrase');
+      if (mode === 'passphrase' && !passphrase) throw new LifeboatError('USAGE', { verb: 'add', thing: 'job', where: name, cause: '--encrypt passphrase needs --passphrase-env or --passphrase-stdin' });
+      if (mode === 'recipients' && !o.recipient?.length) throw new LifeboatError('USAGE', { verb: 'add', thing: 'job', where: name, cause: '--encrypt recipients needs at least one --recipient age1…' });
+      for (const r of o.recipient ?? []) if (!/^age1[0-9a-z]{58}$/.test(r)) throw new LifeboatError('USAGE', { verb: 'read', thing: 'recipient', where: r, cause: 'not an age X25519 public key (age1… from age-keygen)' });
+      const level = positiveInt(o.compressionLevel, '--compression-level');
+      if (level < 1 || level > 19) throw new LifeboatError('USAGE', { verb: 'read', thing: 'option', where: '--compression-level', cause: 'must be 1 to 19' });
+      const options: Partial<JobOptions> = {
+        ...parseOptionPairs(o.option), compressionLevel: level, encryption: mode, includeGlobals: o.globals !== false,
+        includeRolePasswords: Boolean(o.rolePasswords), probeTables: positiveInt(o.probeTables, '--probe-tables'),
+        ...(mode === 'recipients' ? { recipients: o.recipient } : {}),
+      };
+      const rec = core.catalog.jobs.add({ name, sourceId: source.id, databases: o.database, targetIds: targets.map((t) => t.id), backupType: o.type, schedule: o.schedule ?? null, options, secret: passphrase ? core.secrets.seal(passphrase) : null });
+      core.catalog.audit.append({ actor: core.actor, action: 'job.add', object: name, outcome: 'success', detail: { source: source.name, databases: rec.databases, targets: targets.map((t) => t.name), options } });
+      out.result({ id: rec.id, name: rec.name, databases: rec.databases, targets: targets.map((t) => t.name), type: rec.backupType, schedule: rec.schedule, options: rec.options },
+        () => `job '${name}' added: ${rec.databases.join(', ')} → ${targets.map((t) => t.name).join(', ')}; run it with: lifeboat job run ${name}`);
+    }));
+
+  job.command('list').description('list jobs').action(async (_o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+    const jobs = core.catalog.jobs.list();
+    const name = (id: string, repo: 'sources' | 'targets') => core.catalog[repo].find(id)?.name ?? id;
+    out.result(jobs.map((j) => ({ ...j, secret: undefined, source: name(j.sourceId, 'sources'), targets: j.targetIds.map((t) => name(t, 'targets')) })),
+      () => jobs.length ? table(['NAME', 'SOURCE', 'DATABASES', 'TARGETS', 'TYPE', 'SCHEDULE', 'ENCRYPTION'], jobs.map((j) => [j.name, name(j.sourceId, 'sources'), j.databases.join(','), j.targetIds.map((t) => name(t, 'targets')).join(','), j.backupType, j.schedule ?? '-', j.options.encryption]))
+        : 'no jobs yet: add one with "lifeboat job add"');
+  }));
+
+  job.command('run <name>').description('run a job now')
+    .option('--database <db>', 'only this database of the job (repeatable)', collect)
+    .option('--type <type>', 'override the backup type for this run')
+    .action(async (name: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+      if (o.type && !TYPES.includes(o.type)) throw new LifeboatError('USAGE', { verb: 'read', thing: 'option', where: '--type', cause: `'${o.type}' is not one of ${TYPES.join(', ')}` });
+      const stopProgress = core.events.onEvent('run.progress', (p) => { if (!out.json && p.phase !== 'dump') out.info(`  … ${p.phase}${p.message ? ` ${p.message}` : ''}`); });
+      const results = await runJob(core, name, { trigger: 'manual', ...(o.database ? { databases: o.database } : {}), ...(o.type ? { type: o.type } : {}) });
+      stopProgress();
+      out.result(results, () => results.flatMap((r) => [
+        `${r.database}: ${r.status.toUpperCase()}${r.setId ? ` — set ${r.setId} (${r.type}, ${formatBytes(r.bytes)}, ${formatDuration(r.durationMs)})` : ''}`,
+        ...r.copies.map((c) => `  copy on ${c.targetName}: ${c.ok ? 'stored and verified' : `FAILED — ${c.error?.message}`}`),
+        ...(r.error && !r.copies.some((c) => !c.ok && c.error?.message === r.error?.message) ? [`  error: ${r.error.message}`] : []),
+        ...(r.error?.hint ? [`  next step: ${r.error.hint}`] : []),
+        ...r.warnings.map((w) => `  warning: ${w}`),
+      ]));
+      if (results.some((r) => r.status !== 'succeeded')) process.exitCode = 1;
+    }));
+}
