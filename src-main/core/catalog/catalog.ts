@@ -6,6 +6,11 @@ import { SetsRepo } from './sets-repo.ts';
 import { VerificationsRepo } from './verifications-repo.ts';
 import { RestoresRepo } from './restores-repo.ts';
 import { AuditRepo } from './audit-repo.ts';
+import { UsersRepo } from './users-repo.ts';
+import { SessionsRepo } from './sessions-repo.ts';
+import { SignaturesRepo } from './signatures-repo.ts';
+import { CheckpointsRepo } from './checkpoints-repo.ts';
+import { ProfilesRepo } from './profiles-repo.ts';
 
 /** The catalog: one SQLite file, one object per table family. The only module that writes SQL. */
 export class Catalog {
@@ -19,6 +24,11 @@ export class Catalog {
   readonly verifications: VerificationsRepo;
   readonly restores: RestoresRepo;
   readonly audit: AuditRepo;
+  readonly users: UsersRepo;
+  readonly sessions: SessionsRepo;
+  readonly signatures: SignaturesRepo;
+  readonly checkpoints: CheckpointsRepo;
+  readonly profiles: ProfilesRepo;
 
   constructor(file: string, opts: { readonly?: boolean } = {}) {
     this.file = file;
@@ -31,6 +41,11 @@ export class Catalog {
     this.verifications = new VerificationsRepo(this.db);
     this.restores = new RestoresRepo(this.db);
     this.audit = new AuditRepo(this.db);
+    this.users = new UsersRepo(this.db);
+    this.sessions = new SessionsRepo(this.db);
+    this.signatures = new SignaturesRepo(this.db);
+    this.checkpoints = new CheckpointsRepo(this.db);
+    this.profiles = new ProfilesRepo(this.db);
   }
 
   getSetting(key: string): string | undefined {

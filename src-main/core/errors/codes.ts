@@ -41,6 +41,9 @@ export const ERROR_CODES = {
   CATALOG_LOCKED: { exit: 1, http: 409, retryable: true, summary: 'another Lifeboat process owns the catalog' },
   INTERRUPTED: { exit: 1, http: 500, retryable: true, summary: 'the work was interrupted' },
   INTERNAL: { exit: 1, http: 500, retryable: false, summary: 'an unexpected internal error' },
+  ACCOUNT_LOCKED: { exit: 1, http: 423, retryable: false, summary: 'the account is locked after repeated failed sign-ins' },
+  SESSION_LOCKED: { exit: 1, http: 401, retryable: false, summary: 'the session was locked after inactivity; sign in again' },
+  SIGNATURE_REQUIRED: { exit: 1, http: 403, retryable: false, summary: 'a valid electronic signature is required' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

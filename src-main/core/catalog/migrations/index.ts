@@ -1,4 +1,5 @@
 import { sql as m001 } from './001-core.ts';
+import { sql as m005 } from './005-audit.ts';
 
 /**
  * Numbered migrations, applied in order at open inside one transaction each; user_version records the
@@ -6,4 +7,5 @@ import { sql as m001 } from './001-core.ts';
  */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'core', sql: m001 },
+  { version: 5, name: 'audit', sql: m005 },
 ];
