@@ -1,0 +1,27 @@
+import type { CoreContext } from '../core/context.ts';
+import type { JobRecord } from '../core/catalog/jobs-repo.ts';
+import type { BackupResult } from '../core/runner/run-backup.ts';
+import type { AlertService } from '../core/alerts/alert-service.ts';
+import type { Clock } from '../core/scheduler/clock.ts';
+
+/**
+ * What the procedures work with. The agent fills it with its scheduler (runs queue behind the concurrency
+ * limit and never overlap); the CLI without an agent fills it with the core opened in-process.
+ */
+export interface ApiServices {
+  mode: 'agent' | 'in-process';
+  startedAt: string;
+  clock: Clock;
+  alerts: AlertService;
+  runJob(jobIdOrName: string, opts: { trigger: string; databases?: string[] }): Promise<BackupResult[]>;
+  nextRuns(job: JobRecord, count: number): Date[];
+  /** Jobs running and waiting now (the agent's queue); empty in-process. */
+  queue(): { running: { jobId: string; trigger: string }[]; queued: { jobId: string; trigger: string; notBefore: string }[] };
+}
+
+export interface ApiContext {
+  core: CoreContext;
+  services: ApiServices;
+  /** Who is asking, for the audit trail: 'api' over HTTP, the CLI's actor in-process. */
+  actor: string;
+}
