@@ -6,6 +6,11 @@ export interface CoreEvents {
   'run.progress': { runId: string; phase: string; percent?: number; bytes?: number; message?: string };
   'run.finished': { runId: string; kind: string; status: string; errorCode?: string | null; errorMessage?: string | null };
   'set.recorded': { setId: string; database: string; server: string };
+  'alert.raised': { alertId: string; rule: string; causeKey: string; severity: string; subject: string; message: string; occurrences: number; notify: 'new' | 'repeat' | 'none' };
+  'alert.cleared': { alertId: string; rule: string; causeKey: string; subject: string };
+  'alert.acknowledged': { alertId: string; rule: string; causeKey: string; by: string };
+  'schedule.slot': { jobId: string; slotAt: string; outcome: 'ran' | 'catch-up' | 'skipped' | 'deferred' | 'retry'; runIds: string[]; missedSlots?: number };
+  'status.changed': { reason: string };
 }
 
 export class CoreEventBus extends EventEmitter {

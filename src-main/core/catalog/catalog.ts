@@ -11,6 +11,9 @@ import { SessionsRepo } from './sessions-repo.ts';
 import { SignaturesRepo } from './signatures-repo.ts';
 import { CheckpointsRepo } from './checkpoints-repo.ts';
 import { ProfilesRepo } from './profiles-repo.ts';
+import { AlertsRepo } from './alerts-repo.ts';
+import { ObjectivesRepo } from './objectives-repo.ts';
+import { ScheduleRepo } from './schedule-repo.ts';
 
 /** The catalog: one SQLite file, one object per table family. The only module that writes SQL. */
 export class Catalog {
@@ -29,6 +32,9 @@ export class Catalog {
   readonly signatures: SignaturesRepo;
   readonly checkpoints: CheckpointsRepo;
   readonly profiles: ProfilesRepo;
+  readonly alerts: AlertsRepo;
+  readonly objectives: ObjectivesRepo;
+  readonly schedule: ScheduleRepo;
 
   constructor(file: string, opts: { readonly?: boolean } = {}) {
     this.file = file;
@@ -46,6 +52,9 @@ export class Catalog {
     this.signatures = new SignaturesRepo(this.db);
     this.checkpoints = new CheckpointsRepo(this.db);
     this.profiles = new ProfilesRepo(this.db);
+    this.alerts = new AlertsRepo(this.db);
+    this.objectives = new ObjectivesRepo(this.db);
+    this.schedule = new ScheduleRepo(this.db);
   }
 
   getSetting(key: string): string | undefined {
