@@ -7,11 +7,11 @@ import type { Target } from './targets/target.ts';
 import { LifeboatError } from './errors/lifeboat-error.ts';
 
 /** Parses a stored config with its driver's schema: a bad row names its field instead of failing later. */
-function parseConfig<C>(schema: { safeParse(v: unknown): { success: true; data: C } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, rec: ConfigRecord, noun: string): C {
+function parseConfig<C>(schema: { safeParse(v: unknown): { success: true; data: C } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, rec: ConfigRecord, noun: string, code: 'CONFIG_INVALID' | 'USAGE' = 'CONFIG_INVALID'): C {
   const r = schema.safeParse(rec.config);
   if (!r.success) {
     const i = r.error.issues[0]!;
-    throw new LifeboatError('CONFIG_INVALID', { verb: 'use', thing: noun, where: rec.name, cause: `${i.path.map(String).join('.') || '(config)'}: ${i.message}` });
+    throw new LifeboatError(code, { verb: 'use', thing: noun, where: rec.name, cause: `${i.path.map(String).join('.') || '(config)'}: ${i.message}` });
   }
   return r.data;
 }

@@ -27,7 +27,7 @@ export function registerSourceCommands(program: Command): void {
       for (const [flag, key] of [['host', 'host'], ['port', 'port'], ['user', 'user'], ['maintenanceDb', 'maintenanceDb'], ['toolsDir', 'toolsDir'], ['sslmode', 'sslmode']] as const) {
         if (o[flag] !== undefined) config[key] = o[flag];
       }
-      const parsed = parseConfig(driver.configSchema, { id: '', name, kind: o.kind, config, secret: null, createdAt: '', updatedAt: '' }, 'source') as Record<string, unknown>;
+      const parsed = parseConfig(driver.configSchema, { id: '', name, kind: o.kind, config, secret: null, createdAt: '', updatedAt: '' }, 'source', 'USAGE') as Record<string, unknown>;
       const password = readSecret({ env: o.passwordEnv, stdin: o.passwordStdin }, 'password');
       const rec = core.catalog.sources.add({ name, kind: o.kind, config: parsed, secret: password === null ? null : core.secrets.seal(password) });
       core.catalog.audit.append({ actor: core.actor, action: 'source.add', object: name, outcome: 'success', detail: { kind: o.kind, config: parsed } });

@@ -23,7 +23,7 @@ export function registerTargetCommands(program: Command): void {
     .action(async (name: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
       const driver = targetDriver(o.kind);
       const config: Record<string, unknown> = { ...parseOptionPairs(o.option), ...(o.path !== undefined ? { path: o.path } : {}) };
-      const parsed = parseConfig(driver.configSchema, { id: '', name, kind: o.kind, config, secret: null, createdAt: '', updatedAt: '' }, 'target') as Record<string, unknown>;
+      const parsed = parseConfig(driver.configSchema, { id: '', name, kind: o.kind, config, secret: null, createdAt: '', updatedAt: '' }, 'target', 'USAGE') as Record<string, unknown>;
       const secret = readSecret({ env: o.secretEnv, stdin: o.secretStdin }, 'secret');
       const rec = core.catalog.targets.add({ name, kind: o.kind, config: parsed, secret: secret === null ? null : core.secrets.seal(secret) });
       core.catalog.audit.append({ actor: core.actor, action: 'target.add', object: name, outcome: 'success', detail: { kind: o.kind, config: parsed } });

@@ -130,10 +130,12 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
         () => undefined,
         (err: unknown) => { w.error = asLifeboat(err, 'write', 'artifact', `${w.rec.name}: ${setDir}/${storedName}`); },
       ));
-      // The source side failing (the engine's tool died) fails the set everywhere.
-      const digest = await done;
-      await Promise.all(puts);
+      const [digestResult] = await Promise.allSettled([done, Promise.all(puts)]);
+      // Every target failing is the cause even when the source then broke off; otherwise the source side
+      // failing (the engine's tool died) fails the set everywhere.
       if (!live.some((l) => !l.error)) throw firstError(live)!;
+      if (digestResult.status === 'rejected') throw digestResult.reason;
+      const digest = digestResult.value;
       artifacts.push({ name: storedName, role, bytes: digest.bytes, sha256: digest.sha256, rawBytes: digest.rawBytes, rawSha256: digest.rawSha256, compression, encryption: spec.encryption.mode === 'none' ? 'none' : 'age' });
       result.bytes += digest.bytes;
     };

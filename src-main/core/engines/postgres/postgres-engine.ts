@@ -134,6 +134,8 @@ export class PostgresEngine implements DatabaseEngine {
       } catch (err) {
         dump.child.kill();
         const res = await dump.exit.catch(() => null);
+        // A target's own failure (full, unreachable) is the cause; pg_dump then only died of a broken pipe.
+        if (isLifeboatError(err)) throw err;
         throw pgError(res && res.code !== 0 ? new ToolExitError('pg_dump', res.code, res.stderr) : err, 'back up', 'database', where);
       }
       const res = await dump.exit;
@@ -145,6 +147,7 @@ export class PostgresEngine implements DatabaseEngine {
         if (!req.includeRolePasswords) args.push('--no-role-passwords');
         const g = runTool(tools.pgDumpall, args, { env: tool.env, toolName: 'pg_dumpall' });
         await sink.stream('globals.sql', 'globals', g.stdout).catch(async (err) => {
+          if (isLifeboatError(err)) throw err;
           const r = await g.exit.catch(() => null);
           throw pgError(r && r.code !== 0 ? new ToolExitError('pg_dumpall', r.code, r.stderr) : err, 'dump', 'roles and tablespaces', this.#where);
         });

@@ -49,7 +49,7 @@ export class FolderTarget implements Target {
     const tmp = `${final}.${randomBytes(4).toString('hex')}${PARTIAL_SUFFIX}`;
     let bytes = 0;
     try {
-      await fsp.mkdir(path.dirname(final), { recursive: true });
+      await mkdirUnder(this.root, path.dirname(final));
       const out = fs.createWriteStream(tmp, { flags: 'wx' });
       data.on('data', (chunk: Buffer) => { bytes += chunk.length; });
       await pipeline(data, out, opts.signal ? { signal: opts.signal } : {});
@@ -134,6 +134,24 @@ export class FolderTarget implements Target {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * Creates the folders between the root and `dir` one level at a time: a recursive mkdir reports ENOENT
+ * on a read-only file system, which would read as "target missing" instead of "not writable".
+ */
+async function mkdirUnder(root: string, dir: string): Promise<void> {
+  const rel = path.relative(root, dir);
+  if (!rel) return;
+  let cur = root;
+  for (const part of rel.split(path.sep)) {
+    cur = path.join(cur, part);
+    try {
+      await fsp.mkdir(cur);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 async function fsyncPath(p: string): Promise<void> {
