@@ -1,0 +1,67 @@
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { storePipeline, loadPipeline } from '../../src-main/core/pipeline/store-pipeline.ts';
+import { tee } from '../../src-main/core/pipeline/tee.ts';
+
+async function collect(s: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of s) parts.push(Buffer.from(c as Uint8Array));
+  return Buffer.concat(parts);
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('store pipeline', () => {
+  const raw = Buffer.concat([randomBytes(300_000), Buffer.from('compressible '.repeat(100_000))]);
+
+  it.each([
+    ['zstd only', { mode: 'none' as const }],
+    ['zstd + age passphrase', { mode: 'passphrase' as const, passphrase: 'pw for the test', scryptLogN: 10 }],
+  ])('%s: stored bytes hash as reported and load back to the raw bytes', async (_n, encryption) => {
+    const { stream, done } = await storePipeline(Readable.from([raw]), { compression: 'zstd', compressionLevel: 3, encryption });
+    const stored = await collect(stream);
+    const d = await done;
+    expect(d).toEqual({ rawBytes: raw.length, rawSha256: sha(raw), bytes: stored.length, sha256: sha(stored) });
+    expect(stored.length).toBeLessThan(raw.length);
+    const meta = { compression: 'zstd', encryption: encryption.mode === 'none' ? 'none' : 'age', rawSha256: d.rawSha256 };
+    const { stream: back } = await loadPipeline(Readable.from([stored]), meta, encryption.mode === 'passphrase' ? { passphrase: encryption.passphrase } : {}, 'x');
+    expect((await collect(back)).equals(raw)).toBe(true);
+  });
+
+  it('fails the load when the raw bytes differ from the manifest', async () => {
+    const { stream, done } = await storePipeline(Readable.from([raw]), { compression: 'zstd', compressionLevel: 1, encryption: { mode: 'none' } });
+    const stored = await collect(stream);
+    await done;
+    const { stream: back } = await loadPipeline(Readable.from([stored]), { compression: 'zstd', encryption: 'none', rawSha256: 'f'.repeat(64) }, {}, 'set/x.zst');
+    await expect(collect(back)).rejects.toThrow(/unable to read artifact 'set\/x\.zst': the restored bytes' SHA-256 [0-9a-f]{64} differs from the manifest's f{64}/);
+  });
+
+  it('refuses a wrong passphrase with DECRYPT_FAILED', async () => {
+    const { stream, done } = await storePipeline(Readable.from([raw]), { compression: 'none', compressionLevel: 1, encryption: { mode: 'passphrase', passphrase: 'right', scryptLogN: 10 } });
+    const stored = await collect(stream);
+    await done;
+    await expect(loadPipeline(Readable.from([stored]), { compression: 'none', encryption: 'age' }, { passphrase: 'wrong' }, 'a')).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+  });
+
+  it('surfaces a source failure through `done` and never ends the output cleanly', async () => {
+    const broken = new Readable({ read() { this.push(randomBytes(1000)); this.destroy(new Error('pg_dump exited with code 1')); } });
+    const { stream, done } = await storePipeline(broken, { compression: 'zstd', compressionLevel: 1, encryption: { mode: 'none' } });
+    await expect(Promise.all([collect(stream), done])).rejects.toThrow(/pg_dump exited with code 1/);
+  });
+});
+
+describe('tee', () => {
+  it('feeds every branch the same bytes and keeps going when one consumer fails', async () => {
+    const data = randomBytes(5 * 1024 * 1024);
+    const chunks = Array.from({ length: 80 }, (_, i) => data.subarray(i * 65536, (i + 1) * 65536));
+    const [a, b, c] = tee(Readable.from(chunks), 3);
+    let failedAfter = 0;
+    const failing = new Writable({ write(chunk, _e, cb) { failedAfter += chunk.length; cb(failedAfter > 1_000_000 ? new Error('disk gone') : null); } });
+    const [ra, rb, rc] = await Promise.allSettled([collect(a!), collect(b!), pipeline(c!, failing)]);
+    expect(ra.status === 'fulfilled' && ra.value.equals(data)).toBe(true);
+    expect(rb.status === 'fulfilled' && rb.value.equals(data)).toBe(true);
+    expect(rc.status).toBe('rejected');
+  });
+});
