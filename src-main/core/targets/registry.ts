@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Target } from './target.ts';
 import { localDriver } from './local/driver.ts';
+import { sftpDriver } from './sftp/driver.ts';
 import { LifeboatError } from '../errors/lifeboat-error.ts';
 
 export interface TargetOpenContext {
@@ -20,6 +21,7 @@ export interface TargetDriver<C = unknown> {
 
 export const TARGET_DRIVERS: Record<string, TargetDriver<any>> = {
   local: localDriver,
+  sftp: sftpDriver,
 };
 
 export function targetDriver(kind: string): TargetDriver<unknown> {
