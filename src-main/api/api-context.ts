@@ -1,5 +1,5 @@
 import type { CoreContext } from '../core/context.ts';
-import type { JobRecord } from '../core/catalog/jobs-repo.ts';
+import type { BackupType, JobRecord } from '../core/catalog/jobs-repo.ts';
 import type { BackupResult } from '../core/runner/run-backup.ts';
 import type { AlertService } from '../core/alerts/alert-service.ts';
 import type { Clock } from '../core/scheduler/clock.ts';
@@ -13,7 +13,7 @@ export interface ApiServices {
   startedAt: string;
   clock: Clock;
   alerts: AlertService;
-  runJob(jobIdOrName: string, opts: { trigger: string; databases?: string[] }): Promise<BackupResult[]>;
+  runJob(jobIdOrName: string, opts: { trigger: string; databases?: string[]; type?: BackupType }): Promise<BackupResult[]>;
   nextRuns(job: JobRecord, count: number): Date[];
   /** Jobs running and waiting now (the agent's queue); empty in-process. */
   queue(): { running: { jobId: string; trigger: string }[]; queued: { jobId: string; trigger: string; notBefore: string }[] };

@@ -15,7 +15,7 @@ export function inProcessServices(core: CoreContext): ApiServices {
     startedAt: new Date().toISOString(),
     clock,
     alerts: createAlertService(core, clock),
-    runJob: (job, opts) => runJob(core, job, { trigger: opts.trigger, ...(opts.databases ? { databases: opts.databases } : {}) }),
+    runJob: (job, opts) => runJob(core, job, { trigger: opts.trigger, ...(opts.databases ? { databases: opts.databases } : {}), ...(opts.type ? { type: opts.type } : {}) }),
     nextRuns(job, count) {
       if (!job.schedule || !job.enabled) return [];
       return parseSchedule(job.schedule, jobPolicy(job, tz()).timezone).next(clock.now(), count);

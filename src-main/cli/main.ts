@@ -13,6 +13,9 @@ import { registerRestoreCommand } from './commands/restore.ts';
 import { registerCatalogCommands } from './commands/catalog.ts';
 import { registerRunsCommands } from './commands/runs.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerAgentCommands } from './commands/agent.ts';
+import { registerAlertsCommands } from './commands/alerts.ts';
+import { registerObjectiveCommands } from './commands/objective.ts';
 
 // One line per command family; each file registers its verbs on the program.
 const COMMANDS: ReadonlyArray<(program: Command) => void> = [
@@ -25,6 +28,9 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerCatalogCommands,
   registerRunsCommands,
   registerDemoCommand,
+  registerAgentCommands,
+  registerAlertsCommands,
+  registerObjectiveCommands,
 ];
 
 export function buildProgram(): Command {

@@ -85,10 +85,10 @@ export const jobsRouter = router({
   }),
   /** Runs a job now and answers when it is done; with an agent, the run waits its turn in the agent's queue. */
   run: procedure
-    .input(z.object({ job: z.string().min(1), databases: z.array(z.string().min(1)).optional() }))
+    .input(z.object({ job: z.string().min(1), databases: z.array(z.string().min(1)).optional(), type: backupType.optional() }))
     .mutation(async ({ ctx, input }) => {
       const job = ctx.core.catalog.jobs.get(input.job);
-      const results = await ctx.services.runJob(job.id, { trigger: 'manual', ...(input.databases ? { databases: input.databases } : {}) });
+      const results = await ctx.services.runJob(job.id, { trigger: 'manual', ...(input.databases ? { databases: input.databases } : {}), ...(input.type ? { type: input.type } : {}) });
       return { job: job.name, results };
     }),
   queue: procedure.query(({ ctx }) => ctx.services.queue()),

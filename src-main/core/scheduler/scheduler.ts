@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/catalog.ts';
-import type { JobRecord } from '../catalog/jobs-repo.ts';
+import type { BackupType, JobRecord } from '../catalog/jobs-repo.ts';
 import type { SlotOutcome } from '../catalog/schedule-repo.ts';
 import type { CoreEventBus } from '../events.ts';
 import type { Logger } from '../util/logger.ts';
@@ -12,7 +12,7 @@ import { parseSchedule } from './schedule-spec.ts';
 import { inBlackout, jobPolicy, type JobPolicy } from './job-policy.ts';
 
 /** What the scheduler calls to do a job's work: the agent passes runJob; tests pass their own. */
-export type Executor = (req: { job: JobRecord; trigger: string; databases?: string[]; signal: AbortSignal }) => Promise<BackupResult[]>;
+export type Executor = (req: { job: JobRecord; trigger: string; databases?: string[]; type?: BackupType; signal: AbortSignal }) => Promise<BackupResult[]>;
 
 export interface SchedulerOptions {
   catalog: Catalog;
@@ -32,6 +32,7 @@ interface QueueItem {
   policy: JobPolicy;
   trigger: string;
   databases?: string[];
+  type?: BackupType;
   attempt: number;
   notBefore: number;
   enqueuedAt: number;
@@ -102,11 +103,11 @@ export class Scheduler {
   }
 
   /** Runs a job now through the same queue (no overlap, same concurrency limit); resolves with its results. */
-  runNow(jobIdOrName: string, opts: { trigger?: string; databases?: string[] } = {}): Promise<BackupResult[]> {
+  runNow(jobIdOrName: string, opts: { trigger?: string; databases?: string[]; type?: BackupType } = {}): Promise<BackupResult[]> {
     if (this.#stopped) return Promise.reject(stopping());
     const job = this.#o.catalog.jobs.get(jobIdOrName);
     return new Promise((resolve, reject) => {
-      const item = this.#enqueue(job, opts.trigger ?? 'manual', { ...(opts.databases ? { databases: opts.databases } : {}) });
+      const item = this.#enqueue(job, opts.trigger ?? 'manual', { ...(opts.databases ? { databases: opts.databases } : {}), ...(opts.type ? { type: opts.type } : {}) });
       item.waiters.push({ resolve, reject });
       this.#dispatch();
     });
@@ -185,11 +186,11 @@ export class Scheduler {
     return e.id;
   }
 
-  #enqueue(job: JobRecord, trigger: string, extra: { databases?: string[]; slotEventId?: string; attempt?: number; notBefore?: number }): QueueItem {
+  #enqueue(job: JobRecord, trigger: string, extra: { databases?: string[]; type?: BackupType; slotEventId?: string; attempt?: number; notBefore?: number }): QueueItem {
     const now = this.#o.clock.now().getTime();
     const item: QueueItem = {
       job, policy: jobPolicy(job, this.#o.defaultTimezone), trigger, attempt: extra.attempt ?? 0, notBefore: extra.notBefore ?? now, enqueuedAt: now,
-      slotEventId: extra.slotEventId ?? null, deferredRecorded: false, waiters: [], ...(extra.databases ? { databases: extra.databases } : {}),
+      slotEventId: extra.slotEventId ?? null, deferredRecorded: false, waiters: [], ...(extra.databases ? { databases: extra.databases } : {}), ...(extra.type ? { type: extra.type } : {}),
     };
     this.#queue.push(item);
     return item;
@@ -226,7 +227,7 @@ export class Scheduler {
       let thrown: unknown = null;
       try {
         const job = this.#o.catalog.jobs.get(item.job.id);
-        results = await this.#o.execute({ job, trigger: item.trigger, signal: controller.signal, ...(item.databases ? { databases: item.databases } : {}) });
+        results = await this.#o.execute({ job, trigger: item.trigger, signal: controller.signal, ...(item.databases ? { databases: item.databases } : {}), ...(item.type ? { type: item.type } : {}) });
       } catch (err) {
         thrown = err;
         this.#log('error', causeOf(err), { jobId: item.job.id, trigger: item.trigger });
@@ -252,7 +253,7 @@ export class Scheduler {
       databases = failed.map((r) => r.database);
     }
     const delay = item.policy.retries.baseSeconds * 1000 * 2 ** item.attempt;
-    this.#enqueue(item.job, 'retry', { attempt: item.attempt + 1, notBefore: this.#o.clock.now().getTime() + delay, ...(databases ? { databases } : {}) });
+    this.#enqueue(item.job, 'retry', { attempt: item.attempt + 1, notBefore: this.#o.clock.now().getTime() + delay, ...(databases ? { databases } : {}), ...(item.type ? { type: item.type } : {}) });
   }
 
   #log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>): void {

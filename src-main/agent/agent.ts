@@ -1,0 +1,144 @@
+import type { CoreContext } from '../core/context.ts';
+import type { Logger } from '../core/util/logger.ts';
+import type { BackupResult } from '../core/runner/run-backup.ts';
+import type { Clock } from '../core/scheduler/clock.ts';
+import type { ApiServices } from '../api/api-context.ts';
+import { openCore, closeCore } from '../core/context.ts';
+import { homePaths } from '../core/util/home.ts';
+import { runJob } from '../core/runner/run-job.ts';
+import { systemClock } from '../core/scheduler/clock.ts';
+import { Scheduler } from '../core/scheduler/scheduler.ts';
+import { systemTimezone } from '../core/scheduler/schedule-spec.ts';
+import { createAlertService } from '../core/alerts/create-alert-service.ts';
+import { attachAlertRules, checkTargetSpace } from '../core/alerts/alert-rules.ts';
+import { evaluateObjectives } from '../core/objectives/evaluate-objectives.ts';
+import { causeOf } from '../core/errors/lifeboat-error.ts';
+import { startApiServer, type StaticHandler } from '../api/http-server.ts';
+import { newToken, removeAgentInfo, writeAgentInfo } from '../api/agent-info.ts';
+import { acquireAgentLock } from './agent-lock.ts';
+
+export const MAX_CONCURRENT_SETTING = 'scheduler.maxConcurrent';
+
+export interface AgentOptions {
+  home: string;
+  port?: number;
+  logger?: Logger;
+  clock?: Clock;
+  /** How often the scheduler looks at the clock. */
+  tickMs?: number;
+  /** How long running work may take to finish at shutdown before it is aborted. */
+  graceMs?: number;
+  maxConcurrent?: number;
+  staticHandler?: StaticHandler;
+}
+
+export interface Agent {
+  core: CoreContext;
+  scheduler: Scheduler;
+  port: number;
+  url: string;
+  token: string;
+  /** Resolves when the agent has stopped (after stop()). */
+  stopped: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The agent (DESIGN §1): takes the catalog's lock, opens the core (closing runs a dead process left
+ * "running"), runs the scheduler and the alert rules, and serves the API on loopback with a fresh token
+ * written to <home>/agent.json (0600).
+ */
+export async function startAgent(opts: AgentOptions): Promise<Agent> {
+  const lock = acquireAgentLock(homePaths(opts.home).root);
+  let core: CoreContext;
+  try {
+    core = await openCore({ home: opts.home, actor: 'scheduler', ...(opts.logger ? { logger: opts.logger } : {}) });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const log = core.logger.child({ component: 'agent' });
+  const clock = opts.clock ?? systemClock;
+  const graceMs = opts.graceMs ?? 60_000;
+  const alerts = createAlertService(core, clock);
+  const detachRules = attachAlertRules(core, alerts, clock);
+  const scheduler = new Scheduler({
+    catalog: core.catalog, clock, events: core.events, logger: log,
+    maxConcurrent: opts.maxConcurrent ?? Number(core.catalog.getSetting(MAX_CONCURRENT_SETTING) ?? 2),
+    defaultTimezone: core.catalog.getSetting('timezone') ?? systemTimezone(),
+    execute: async ({ job, trigger, databases, type, signal }) => {
+      const results = await runJob(core, job.id, { trigger, signal, ...(databases ? { databases } : {}), ...(type ? { type } : {}) });
+      return signal.aborted ? markInterrupted(core, results, graceMs) : results;
+    },
+  });
+
+  const startedAt = new Date().toISOString();
+  const services: ApiServices = {
+    mode: 'agent', startedAt, clock, alerts,
+    runJob: (job, o) => scheduler.runNow(job, o),
+    nextRuns: (job, n) => scheduler.nextRuns(job, n),
+    queue: () => scheduler.snapshot(),
+  };
+  const token = newToken();
+  const server = await startApiServer({
+    token, createContext: () => ({ core, services, actor: 'api' }),
+    ...(opts.port ? { port: opts.port } : {}), ...(opts.staticHandler ? { staticHandler: opts.staticHandler } : {}),
+  });
+  writeAgentInfo(core.home.agentInfo, { pid: process.pid, port: server.port, url: server.url, token, startedAt, version: core.appVersion });
+  log.log('info', `agent started: listening on ${server.url}`, { pid: process.pid });
+
+  // Objectives and repeats are time-driven too: check them at start and every minute.
+  const periodic = async () => {
+    try {
+      await evaluateObjectives(core.catalog, alerts, clock.now());
+      await alerts.sweep();
+    } catch (err) {
+      log.log('error', `periodic alert check failed: ${causeOf(err)}`);
+    }
+  };
+  await periodic();
+  const loop = new AbortController();
+  const tickMs = opts.tickMs ?? 1000;
+  const looping = (async () => {
+    let lastPeriodic = clock.now().getTime();
+    let lastSpace = 0;
+    while (!loop.signal.aborted) {
+      scheduler.tick();
+      const now = clock.now().getTime();
+      if (now - lastPeriodic >= 60_000) { lastPeriodic = now; await periodic(); }
+      if (now - lastSpace >= 600_000) { lastSpace = now; await alerts.track(checkTargetSpace(core, alerts)).catch(() => undefined); }
+      await clock.sleep(tickMs, loop.signal);
+    }
+  })();
+
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => { resolveStopped = r; });
+  let stopping: Promise<void> | null = null;
+  const stop = () => stopping ??= (async () => {
+    log.log('info', 'agent stopping: letting running work finish', { graceMs });
+    loop.abort();
+    await looping;
+    await scheduler.stop(graceMs);
+    await alerts.settled();
+    detachRules();
+    await server.close();
+    removeAgentInfo(core.home.agentInfo);
+    log.log('info', 'agent stopped');
+    closeCore(core);
+    lock.release();
+    resolveStopped();
+  })();
+  return { core, scheduler, port: server.port, url: server.url, token, stopped, stop };
+}
+
+/** Runs cut short by shutdown are recorded as interrupted, whatever error the abort surfaced as. */
+function markInterrupted(core: CoreContext, results: BackupResult[], graceMs: number): BackupResult[] {
+  for (const r of results) {
+    if (r.status !== 'failed') continue;
+    const message = `unable to complete backup run '${r.runId}': interrupted (the agent stopped and the run did not finish within the ${Math.round(graceMs / 1000)} s grace period)`;
+    core.catalog.runs.mergeDetail(r.runId, { abortedWith: r.error?.message ?? null });
+    core.catalog.runs.finish(r.runId, { status: 'failed', errorCode: 'INTERRUPTED', errorMessage: message });
+    r.error = { code: 'INTERRUPTED', message };
+  }
+  return results;
+}
