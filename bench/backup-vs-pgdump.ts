@@ -1,0 +1,81 @@
+// Benchmark (issue 2): `lifeboat job run` (SHA-256 + zstd + age encryption, local folder target) against
+// `pg_dump -Fc -Z0 | zstd -3 -T2 > file` on the same generated plant database, alternating runs.
+// Reports the median time ratio and the Lifeboat process's peak RSS. Goals: ratio ≤ 1.0, RSS ≤ 150 MB.
+//
+//   node bench/backup-vs-pgdump.ts [--scale 80] [--runs 3]      (scale 80 ≈ 1 GB of table data)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, execFileSync } from 'node:child_process';
+import { startPostgres } from '../src-main/core/demo/throwaway-postgres.ts';
+import { samplePlantSql } from '../src-main/core/demo/sample-plant.ts';
+
+const arg = (name: string, def: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
+const scale = arg('scale', 80);
+const runs = arg('runs', 3);
+const root = path.resolve(import.meta.dirname, '..');
+const cli = path.join(root, 'src-main/cli/main.ts');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-bench-'));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** Runs a command, returning wall time and the peak RSS (VmHWM) of the process itself. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; peakRssMb: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    let peak = 0;
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+      } catch { /* exited */ }
+    }, 50);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      if (code !== 0) return reject(new Error(`${cmd} exited with ${code}`));
+      resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, peakRssMb: peak });
+    });
+  });
+}
+
+const pg = await startPostgres();
+try {
+  console.log(`generating the plant database at scale ${scale} …`);
+  await pg.createDatabase('plant');
+  await pg.query('plant', samplePlantSql(scale));
+  const [size] = await pg.query<{ s: string }>('plant', "SELECT pg_size_pretty(pg_database_size('plant')) AS s");
+  console.log(`database size: ${size!.s}`);
+
+  const home = path.join(work, 'home');
+  const env = { ...process.env, PW: pg.password };
+  const keyFile = path.join(work, 'key.txt');
+  execFileSync('age-keygen', ['-o', keyFile], { stdio: 'ignore' });
+  const recipient = /public key: (age1\w+)/.exec(fs.readFileSync(keyFile, 'utf8'))![1]!;
+  const target = path.join(work, 'target');
+  fs.mkdirSync(target);
+  const lb = (args: string[]) => execFileSync(process.execPath, [cli, '--home', home, ...args], { env, stdio: 'ignore' });
+  lb(['source', 'add', 'pg', '--kind', 'postgres', '--host', pg.host, '--port', String(pg.port), '--user', pg.user, '--password-env', 'PW']);
+  lb(['target', 'add', 'disk', '--kind', 'local', '--path', target]);
+  lb(['job', 'add', 'bench', '--source', 'pg', '--database', 'plant', '--target', 'disk', '--encrypt', 'recipients', '--recipient', recipient]);
+
+  const pgDump = path.join(pg.binDir, 'pg_dump');
+  const baseline = `PGPASSWORD="$PW" ${pgDump} -h ${pg.host} -p ${pg.port} -U ${pg.user} -Fc -Z0 plant | zstd -3 -T2 -q > ${path.join(work, 'baseline.dump.zst')}`;
+  const ratios: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const base = await timed('sh', ['-c', baseline], env);
+    const ours = await timed(process.execPath, [cli, '--home', home, 'job', 'run', 'bench'], env);
+    ratios.push(ours.ms / base.ms);
+    rss.push(ours.peakRssMb);
+    console.log(`run ${i + 1}: lifeboat ${(ours.ms / 1000).toFixed(1)} s (peak RSS ${ours.peakRssMb.toFixed(0)} MB), pg_dump|zstd ${(base.ms / 1000).toFixed(1)} s, ratio ${(ours.ms / base.ms).toFixed(2)}`);
+  }
+  console.log(`median ratio ${median(ratios).toFixed(2)} (goal ≤ 1.0); peak RSS max ${Math.max(...rss).toFixed(0)} MB (goal ≤ 150 MB)`);
+} finally {
+  await pg.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+}
