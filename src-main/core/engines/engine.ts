@@ -35,6 +35,8 @@ export interface DatabaseEngine {
    */
   renameDatabase?(from: string, to: string): Promise<void>;
   dropDatabase(database: string): Promise<void>;
+  /** Optional: an integrity check of a database (DBCC CHECKDB for drills); corruption is `ok: false`, not a throw. */
+  check?(database: string): Promise<EngineCheckResult>;
   close(): Promise<void>;
 }
 
@@ -133,6 +135,16 @@ export interface EngineRestoreRequest {
   workDir: string;
   logger: Logger;
   onPhase?: (phase: string) => void;
+  /** Optional: restore over an existing database of that name (SQL Server REPLACE). Without it an existing one is refused. */
+  replace?: boolean;
+  /** Optional, with replace: back up the tail of the log first (BACKUP LOG ... WITH NORECOVERY) so no committed work is lost. */
+  tailLogBackup?: boolean;
+}
+
+export interface EngineCheckResult {
+  ok: boolean;
+  detail: Record<string, unknown>;
+  message?: string;
 }
 
 export interface EngineRestoreResult {

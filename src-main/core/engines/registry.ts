@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { DatabaseEngine, EngineCapabilities } from './engine.ts';
 import { postgresDriver } from './postgres/driver.ts';
+import { mssqlDriver } from './mssql/driver.ts';
 import { LifeboatError } from '../errors/lifeboat-error.ts';
 
 export interface EngineOpenContext {
@@ -20,6 +21,7 @@ export interface EngineDriver<C = unknown> {
 
 export const ENGINE_DRIVERS: Record<string, EngineDriver<any>> = {
   postgres: postgresDriver,
+  mssql: mssqlDriver,
 };
 
 export function engineDriver(kind: string): EngineDriver<unknown> {

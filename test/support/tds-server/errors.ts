@@ -15,7 +15,7 @@ export const msg = {
   untrustedDomain: (): SqlMessage => ({ number: 18452, class: 14, message: 'Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication.' }),
   cannotOpenDb: (db: string): SqlMessage => ({ number: 4060, class: 11, message: `Cannot open database "${db}" requested by the login. The login failed.` }),
   noDatabase: (db: string): SqlMessage => ({ number: 911, class: 16, message: `Database '${db}' does not exist. Make sure that the name is entered correctly.` }),
-  device: (device: string, os: 2 | 3 | 5, verb: 'BACKUP' | 'RESTORE' | 'VERIFY'): SqlMessage[] => [
+  device: (device: string, os: 2 | 3 | 5, verb: string): SqlMessage[] => [
     { number: 3201, class: 16, message: `Cannot open backup device '${device}'. Operating system error ${os}(${OS[os]}).` },
     terminated(verb),
   ],
@@ -39,7 +39,7 @@ export const msg = {
     { number: 3241, class: 16, message: `The media family on device '${device}' is incorrectly formed. SQL Server cannot process this media family.` },
     terminated('RESTORE'),
   ],
-  damaged: (verb: 'VERIFY' | 'RESTORE'): SqlMessage[] => [
+  damaged: (verb: string): SqlMessage[] => [
     { number: 3189, class: 16, message: 'Damage to the backup set was detected.' },
     terminated(verb),
   ],

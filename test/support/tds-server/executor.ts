@@ -141,7 +141,7 @@ function countRows(m: ServerModel, toks: Tok[]): Out[] {
 }
 
 /** Checks that the service could open `serverPath` (write: its folder; read: the file). */
-function deviceCheck(m: ServerModel, serverPath: string, mode: 'write' | 'read', verb: 'BACKUP' | 'RESTORE' | 'VERIFY'): Out[] | null {
+function deviceCheck(m: ServerModel, serverPath: string, mode: 'write' | 'read', verb: string): Out[] | null {
   if (m.isDenied(serverPath)) return errors(msg.device(serverPath, 5, verb));
   const local = m.localPath(serverPath);
   if (mode === 'write' && !fs.existsSync(path.dirname(local))) return errors(msg.device(serverPath, 3, verb));
@@ -174,7 +174,7 @@ function backup(m: ServerModel, toks: Tok[], params: Record<string, ParamValue>)
   if (isLog && db.recoveryModel === 'SIMPLE') return errors(msg.simpleLog(db.name));
   if (isLog && db.lastLogBackupLsn === null) return errors(msg.noCurrentBackup(db.name));
   if (differential && db.differentialBaseLsn === null) return errors(msg.noDiffBase(db.name));
-  const denied = deviceCheck(m, device, 'write', 'BACKUP');
+  const denied = deviceCheck(m, device, 'write', verb);
   if (denied) return denied;
 
   const start = Date.now();
@@ -230,7 +230,7 @@ function backup(m: ServerModel, toks: Tok[], params: Record<string, ParamValue>)
   ];
 }
 
-function readDevice(m: ServerModel, device: string, verb: 'RESTORE' | 'VERIFY'): { header: BackupHeader } | { out: Out[] } {
+function readDevice(m: ServerModel, device: string, verb: string): { header: BackupHeader } | { out: Out[] } {
   const denied = deviceCheck(m, device, 'read', verb);
   if (denied) return { out: denied };
   const r = readBackupBytes(fs.readFileSync(m.localPath(device)));
@@ -284,7 +284,7 @@ function restore(m: ServerModel, toks: Tok[], params: Record<string, ParamValue>
     if (existing.state === 'RESTORING' && recovery) recover(existing);
     return [info(3014, `${verb} successfully processed 0 pages in 0.001 seconds (0.000 MB/sec).`)];
   }
-  const r = readDevice(m, device, 'RESTORE');
+  const r = readDevice(m, device, verb);
   if ('out' in r) return r.out;
   const h = r.header;
   const every = Number(w.flags.get('STATS') === true ? 10 : w.flags.get('STATS') ?? 0);
@@ -373,9 +373,18 @@ function drop(m: ServerModel, toks: Tok[]): Out[] {
 }
 
 function alter(m: ServerModel, toks: Tok[]): Out[] {
-  if (!isWord(toks[1], 'DATABASE') || !toks[2] || !isWord(toks[3], 'SET')) throw new SqlSyntaxError("Incorrect syntax near 'ALTER'.");
+  if (!isWord(toks[1], 'DATABASE') || !toks[2] || !isWord(toks[3], 'SET', 'MODIFY')) throw new SqlSyntaxError("Incorrect syntax near 'ALTER'.");
   const db = m.db(toks[2].v);
   if (!db) return errors([msg.noDatabase(toks[2].v)]);
+  if (isWord(toks[3], 'MODIFY')) {
+    if (!isWord(toks[4], 'NAME') || toks[5]?.v !== '=' || !toks[6]) throw new SqlSyntaxError("Incorrect syntax near 'MODIFY'.");
+    const to = toks[6].v;
+    if (m.db(to)) return errors([{ number: 1801, class: 16, message: `Database '${to}' already exists. Choose a different database name.` }]);
+    m.databases.delete(db.name.toLowerCase());
+    db.name = to;
+    m.databases.set(to.toLowerCase(), db);
+    return [info(5022, `The database name '${to}' has been set.`)];
+  }
   if (isWord(toks[4], 'RECOVERY') && toks[5]?.t === 'word') {
     const model = toks[5].v.toUpperCase() as DbState['recoveryModel'];
     if (model === 'SIMPLE') db.lastLogBackupLsn = null;

@@ -175,6 +175,8 @@ export class ServerModel {
         return path.join(local, rest);
       }
     }
+    // A Windows path that maps nowhere names a drive this machine does not have.
+    if (/^[A-Za-z]:|\\/.test(serverPath)) return path.join('/nonexistent-server-drive', serverPath.replace(/[:\\]+/g, '/'));
     return serverPath;
   }
 

@@ -67,3 +67,12 @@ export function largestTablesStatement(database: string, top: number): Statement
     [{ name: 'top', kind: 'int', value: Math.max(0, Math.trunc(top)) }],
   );
 }
+
+export function multiUserStatement(database: string): Statement {
+  return statement(`ALTER DATABASE ${quoteName(database)} SET MULTI_USER`);
+}
+
+/** Renames the database only; physical file names stay as they are. */
+export function renameDatabaseStatement(from: string, to: string): Statement {
+  return statement(`ALTER DATABASE ${quoteName(from)} MODIFY NAME = ${quoteName(to)}`);
+}
