@@ -251,7 +251,7 @@ describe('SQL Server engine against the TDS test server', () => {
     expect(await e.verify({ manifest: m, openArtifact: open, workDir: tmp })).toMatchObject({ ok: true });
     const file = sink.received[0]!.archived;
     const bytes = fs.readFileSync(file);
-    bytes[bytes.length - 100] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 100) ^ 0xff, bytes.length - 100);
     fs.writeFileSync(file, bytes);
     const r = await e.verify({ manifest: m, openArtifact: open, workDir: tmp });
     expect(r.ok).toBe(false);
