@@ -11,6 +11,7 @@ import { SessionsRepo } from './sessions-repo.ts';
 import { SignaturesRepo } from './signatures-repo.ts';
 import { CheckpointsRepo } from './checkpoints-repo.ts';
 import { ProfilesRepo } from './profiles-repo.ts';
+import { EvidenceRepo } from './evidence-repo.ts';
 import { AlertsRepo } from './alerts-repo.ts';
 import { ObjectivesRepo } from './objectives-repo.ts';
 import { ScheduleRepo } from './schedule-repo.ts';
@@ -32,6 +33,7 @@ export class Catalog {
   readonly signatures: SignaturesRepo;
   readonly checkpoints: CheckpointsRepo;
   readonly profiles: ProfilesRepo;
+  readonly evidence: EvidenceRepo;
   readonly alerts: AlertsRepo;
   readonly objectives: ObjectivesRepo;
   readonly schedule: ScheduleRepo;
@@ -52,6 +54,7 @@ export class Catalog {
     this.signatures = new SignaturesRepo(this.db);
     this.checkpoints = new CheckpointsRepo(this.db);
     this.profiles = new ProfilesRepo(this.db);
+    this.evidence = new EvidenceRepo(this.db);
     this.alerts = new AlertsRepo(this.db);
     this.objectives = new ObjectivesRepo(this.db);
     this.schedule = new ScheduleRepo(this.db);
