@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type PgServer } from '../support/postgres-server.ts';
+import { startAgent, type Agent } from '../../src-main/agent/agent.ts';
+import { createApiClient, type ApiClient } from '../../src-main/api/client.ts';
+import { readAgentInfo } from '../../src-main/api/agent-info.ts';
+import { nullLogger } from '../../src-main/core/util/logger.ts';
+
+let pg: PgServer;
+let home: string;
+let agent: Agent;
+let api: ApiClient;
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  await pg.createDatabase('lims');
+  await pg.query('lims', 'CREATE TABLE samples AS SELECT g AS id, md5(g::text) AS barcode FROM generate_series(1, 20000) g');
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-api-'));
+  agent = await startAgent({ home, logger: nullLogger, graceMs: 5000 });
+  api = createApiClient({ url: agent.url, token: agent.token });
+});
+
+afterAll(async () => {
+  await agent?.stop();
+  await pg?.stop();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+/** A raw request, to check what no typed client would send. */
+function raw(opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: agent.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers ?? {} }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+const auth = () => ({ authorization: `Bearer ${agent.token}` });
+const corsHeaders = (h: http.IncomingHttpHeaders) => Object.keys(h).filter((k) => k.startsWith('access-control-'));
+
+describe('the local API over HTTP', () => {
+  it('writes its port and token to agent.json, readable by the owner only', () => {
+    const file = path.join(home, 'agent.json');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(readAgentInfo(file)).toMatchObject({ pid: process.pid, port: agent.port, token: agent.token });
+    expect(agent.token.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('refuses a request without the token (401) or with a wrong one, with the error envelope', async () => {
+    const none = await raw({ path: '/trpc/status.agent' });
+    expect(none.status).toBe(401);
+    expect(JSON.parse(none.body).error.data).toMatchObject({ code: 'UNAUTHORIZED', retryable: false });
+    const wrong = await raw({ path: '/trpc/status.agent', headers: { authorization: `Bearer ${agent.token.slice(0, -2)}xx` } });
+    expect(wrong.status).toBe(401);
+    const ok = await raw({ path: '/trpc/status.agent', headers: auth() });
+    expect(ok.status).toBe(200);
+  });
+
+  it('refuses a Host header that is not loopback, even with the token (DNS rebinding), and a foreign Origin', async () => {
+    const evil = await raw({ path: '/trpc/status.agent', headers: { ...auth(), host: `backup.attacker.example:${agent.port}` } });
+    expect(evil.status).toBe(403);
+    expect(JSON.parse(evil.body).error.data.code).toBe('HOST_NOT_ALLOWED');
+    const otherPort = await raw({ path: '/trpc/status.agent', headers: { ...auth(), host: `127.0.0.1:${agent.port + 1}` } });
+    expect(otherPort.status).toBe(403);
+    const localhost = await raw({ path: '/trpc/status.agent', headers: { ...auth(), host: `localhost:${agent.port}` } });
+    expect(localhost.status).toBe(200);
+    const origin = await raw({ path: '/trpc/status.agent', headers: { ...auth(), origin: 'http://attacker.example' } });
+    expect(origin.status).toBe(403);
+  });
+
+  it('sends no CORS header, on a preflight or on an answer', async () => {
+    const pre = await raw({ method: 'OPTIONS', path: '/trpc/jobs.list', headers: { origin: `http://127.0.0.1:${agent.port}`, 'access-control-request-method': 'POST' } });
+    expect(corsHeaders(pre.headers)).toEqual([]);
+    expect(pre.status).toBe(401);
+    const ok = await raw({ path: '/trpc/jobs.list', headers: { ...auth(), origin: `http://127.0.0.1:${agent.port}` } });
+    expect(ok.status).toBe(200);
+    expect(corsHeaders(ok.headers)).toEqual([]);
+  });
+
+  it('answers malformed input with 400 naming the fields, and an unknown procedure with 404', async () => {
+    const bad = await raw({ method: 'POST', path: '/trpc/jobs.add', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bad name!', databases: 'lims' }) });
+    expect(bad.status).toBe(400);
+    const data = JSON.parse(bad.body).error.data;
+    expect(data).toMatchObject({ code: 'USAGE', retryable: false });
+    expect(data.fields).toEqual(expect.arrayContaining(['name', 'source', 'databases', 'targets']));
+    expect(data.message).toContain('databases');
+    const typed = await api.schedule.preview.query({ schedule: 'every 99 minutes' }).catch((e: unknown) => e as { data: { code: string; httpStatus: number; message: string } });
+    expect(typed).toMatchObject({ data: { code: 'CONFIG_INVALID', httpStatus: 400 } });
+    const missing = await raw({ path: '/trpc/jobs.nothing', headers: auth() });
+    expect(missing.status).toBe(404);
+    const gone = await api.jobs.get.query({ job: 'no-such-job' }).catch((e: unknown) => e as { data: { code: string } });
+    expect(gone).toMatchObject({ data: { code: 'NOT_FOUND', httpStatus: 404 } });
+  });
+
+  it('a subscription delivers the progress events of a real backup, and the dashboard shows its outcome', async () => {
+    await api.sources.add.mutate({ name: 'clinic-pg', kind: 'postgres', config: { host: pg.host, port: pg.port, user: pg.user }, password: pg.password });
+    fs.mkdirSync(path.join(home, 'usb'));
+    await api.targets.add.mutate({ name: 'usb', kind: 'local', config: { path: path.join(home, 'usb') } });
+    const job = await api.jobs.add.mutate({ name: 'lims-nightly', source: 'clinic-pg', databases: ['lims'], targets: ['usb'], schedule: 'daily 02:00', options: { timezone: 'Europe/Berlin' } });
+    expect(job.nextRuns).toHaveLength(3);
+    expect(JSON.stringify(await api.sources.list.query())).not.toContain(pg.password);
+
+    const events: { type: string; runId?: string; phase?: string; status?: string }[] = [];
+    let connected!: () => void;
+    const ready = new Promise<void>((r) => { connected = r; });
+    const sub = api.events.runs.subscribe({ jobId: job.id }, {
+      onStarted: () => connected(),
+      onData: (e) => { events.push(e as (typeof events)[number]); },
+      onError: (err) => { throw err; },
+    });
+    await ready;
+    await new Promise((r) => setTimeout(r, 100));
+    const { results } = await api.jobs.run.mutate({ job: 'lims-nightly' });
+    await new Promise((r) => setTimeout(r, 300));
+    sub.unsubscribe();
+    expect(results).toHaveLength(1);
+    expect(results[0]!.status).toBe('succeeded');
+    const runId = results[0]!.runId;
+    const mine = events.filter((e) => e.runId === runId);
+    expect(mine[0]).toMatchObject({ type: 'run.started' });
+    expect(mine.filter((e) => e.type === 'run.progress').map((e) => e.phase)).toContain('verify');
+    expect(mine.at(-1)).toMatchObject({ type: 'run.finished', status: 'succeeded' });
+
+    // The run executed in the agent (this process), through its queue, and is listed with its phases.
+    const run = await api.runs.get.query({ runId });
+    expect(run).toMatchObject({ pid: process.pid, trigger: 'manual', status: 'succeeded' });
+    expect(run.phases.map((p) => p.phase)).toEqual(expect.arrayContaining(['dump', 'verify']));
+    const dash = await api.status.dashboard.query();
+    expect(dash.databases).toEqual([expect.objectContaining({ server: 'clinic-pg', database: 'lims', status: 'ok', copies: 1, jobs: ['lims-nightly'] })]);
+    expect(dash.databases[0]!.lastRun).toMatchObject({ runId, status: 'succeeded' });
+    expect(dash.tray).toBe('green');
+    const sets = await api.sets.list.query({ database: 'lims' });
+    expect(sets).toHaveLength(1);
+    expect(sets[0]!.verifications.every((v) => v.result === 'passed')).toBe(true);
+  });
+});
