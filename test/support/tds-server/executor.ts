@@ -47,6 +47,8 @@ function executeOne(model: ServerModel, toks: Tok[], sql: string, params: Record
   if (isWord(first, 'DBCC')) return dbcc(model, toks);
   if (isWord(first, 'DROP')) return drop(model, toks);
   if (isWord(first, 'ALTER')) return alter(model, toks);
+  if (isWord(first, 'CREATE')) return create(model, toks);
+  if (isWord(first, 'INSERT')) return insert(model, toks, params);
   if (isWord(first, 'SELECT')) {
     if (toks.length === 2 && toks[1]!.t === 'num') return [{ kind: 'rows', columns: [col('', 'int')], rows: [[Number(toks[1]!.v)]] }];
     if (text.includes('serverproperty(')) return serverProperties(model);
@@ -390,5 +392,45 @@ function alter(m: ServerModel, toks: Tok[]): Out[] {
     if (model === 'SIMPLE') db.lastLogBackupLsn = null;
     db.recoveryModel = model;
   }
+  return [];
+}
+
+/** The dotted name starting at `i` ([db].dbo.[t]) up to the first token that is not part of it. */
+function dottedName(toks: Tok[], i: number): string[] {
+  const parts: string[] = [];
+  for (let n = i; n < toks.length; n += 2) {
+    const t = toks[n]!;
+    if (t.t !== 'ident' && t.t !== 'word') break;
+    parts.push(t.v);
+    if (!(toks[n + 1]?.t === 'op' && toks[n + 1]!.v === '.')) break;
+  }
+  return parts;
+}
+
+/** CREATE DATABASE [x] and CREATE TABLE [db].schema.table (…): enough for the live suite's setup to run here too. */
+function create(m: ServerModel, toks: Tok[]): Out[] {
+  if (isWord(toks[1], 'DATABASE') && toks[2]) {
+    if (m.db(toks[2].v)) return errors([{ number: 1801, class: 16, message: `Database '${toks[2].v}' already exists. Choose a different database name.` }]);
+    m.addDatabase({ name: toks[2].v });
+    return [];
+  }
+  if (isWord(toks[1], 'TABLE')) {
+    const [db, schema, table] = dottedName(toks, 2);
+    const d = db ? m.db(db) : undefined;
+    if (!d || !schema || !table) return errors([msg.noDatabase(db ?? '?')]);
+    d.tables.set(`${schema}.${table}`, 0);
+    return [];
+  }
+  throw new SqlSyntaxError("Incorrect syntax near 'CREATE'.");
+}
+
+/** INSERT INTO [db].schema.table … SELECT TOP (@n) …: n rows, one activity record. */
+function insert(m: ServerModel, toks: Tok[], params: Record<string, ParamValue>): Out[] {
+  const [db, schema, table] = dottedName(toks, isWord(toks[1], 'INTO') ? 2 : 1);
+  const d = db ? m.db(db) : undefined;
+  if (!d || !schema || !table || !d.tables.has(`${schema}.${table}`)) return errors([msg.invalidObject([db, schema, table].join('.'))]);
+  const top = toks.findIndex((t) => isWord(t, 'TOP'));
+  const n = top >= 0 ? Number(valueOf(toks[top + 2], params)) : 1;
+  m.write(d.name, `${schema}.${table}`, n);
   return [];
 }
