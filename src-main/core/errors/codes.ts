@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   VERIFY_MISMATCH: { exit: 3, http: 409, retryable: false, summary: 'a stored file does not match its manifest' },
   INTEGRITY_GATE: { exit: 3, http: 409, retryable: false, summary: 'a file needed for the restore failed its integrity check' },
   PROBE_MISMATCH: { exit: 3, http: 409, retryable: false, summary: 'restored row counts differ from the backup' },
+  DRILL_CHECK_FAILED: { exit: 3, http: 409, retryable: false, summary: 'a check of the restore drill failed' },
   DECRYPT_FAILED: { exit: 1, http: 400, retryable: false, summary: 'the set could not be decrypted' },
   MANIFEST_INVALID: { exit: 1, http: 422, retryable: false, summary: 'a MANIFEST.json is malformed' },
 

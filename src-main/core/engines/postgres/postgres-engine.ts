@@ -124,11 +124,13 @@ export class PostgresEngine implements DatabaseEngine {
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const snap = (await c.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]!.s;
       const warnings: string[] = [];
-      const probes = await this.#snapshotCounts(c, req.probeTables, warnings);
       const tool = this.#toolEnv(req.workDir, req.database);
       pgpass = tool.pgpass;
       req.onProgress?.({ phase: 'dump' });
       const dump = runTool(tools.pgDump, ['--format=custom', '--compress=0', '--no-password', `--snapshot=${snap}`], { env: tool.env, toolName: 'pg_dump' });
+      // The counts run on this connection while pg_dump streams: both read the same snapshot.
+      const counting = this.#snapshotCounts(c, req.probeTables, warnings);
+      counting.catch(() => undefined);
       try {
         await sink.stream('data.dump', 'dump', dump.stdout);
       } catch (err) {
@@ -140,6 +142,7 @@ export class PostgresEngine implements DatabaseEngine {
       }
       const res = await dump.exit;
       if (res.code !== 0) throw pgError(new ToolExitError('pg_dump', res.code, res.stderr), 'back up', 'database', where);
+      const probes = await counting;
       await c.query('COMMIT');
       if (req.includeGlobals) {
         req.onProgress?.({ phase: 'globals' });
@@ -309,6 +312,71 @@ export class PostgresEngine implements DatabaseEngine {
     } finally {
       removePgpass(tool.pgpass);
       fs.rmSync(file, { force: true });
+    }
+  }
+
+  /**
+   * Drills: amcheck's bt_index_check (with heapallindexed) on the largest B-tree indexes of a database. Meant
+   * for scratch copies: it creates the amcheck extension in the database it checks. A server without
+   * amcheck (no contrib package) is reported as skipped, not as a pass.
+   */
+  async check(database: string, opts: { maxIndexes?: number } = {}): Promise<{ ok: boolean; detail: Record<string, unknown>; message?: string }> {
+    const c = await this.#connect(database, 'check', 'database');
+    const where = `${database} on ${this.#where}`;
+    try {
+      const avail = await c.query("SELECT 1 FROM pg_available_extensions WHERE name = 'amcheck'");
+      if (avail.rowCount === 0) return { ok: true, detail: { tool: 'amcheck', skipped: 'the amcheck extension is not installed on the server (package postgresql-contrib)' } };
+      try {
+        await c.query('CREATE EXTENSION IF NOT EXISTS amcheck');
+      } catch (err) {
+        return { ok: true, detail: { tool: 'amcheck', skipped: `amcheck could not be enabled: ${(err as Error).message}` } };
+      }
+      const idx = await c.query<{ name: string; bytes: string }>(`
+        SELECT cl.oid::regclass::text AS name, pg_relation_size(cl.oid)::text AS bytes
+        FROM pg_index i JOIN pg_class cl ON cl.oid = i.indexrelid JOIN pg_am am ON am.oid = cl.relam JOIN pg_namespace n ON n.oid = cl.relnamespace
+        WHERE am.amname = 'btree' AND i.indisvalid AND i.indisready AND cl.relpersistence <> 't'
+          AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
+        ORDER BY pg_relation_size(cl.oid) DESC, 1 LIMIT $1`, [opts.maxIndexes ?? 10]);
+      const indexes: { name: string; bytes: number; ok: boolean; message: string | null }[] = [];
+      for (const row of idx.rows) {
+        try {
+          await c.query('SELECT bt_index_check(index => $1::regclass, heapallindexed => true)', [row.name]);
+          indexes.push({ name: row.name, bytes: Number(row.bytes), ok: true, message: null });
+        } catch (err) {
+          // XX001 data_corrupted, XX002 index_corrupted: what amcheck raises for damage. Anything else is a failure to check.
+          const code = (err as { code?: string }).code;
+          if (code !== 'XX001' && code !== 'XX002') throw err;
+          indexes.push({ name: row.name, bytes: Number(row.bytes), ok: false, message: (err as Error).message });
+        }
+      }
+      const bad = indexes.filter((i) => !i.ok);
+      return {
+        ok: bad.length === 0, detail: { tool: 'amcheck bt_index_check (heapallindexed)', indexes },
+        ...(bad.length ? { message: bad.map((i) => `${i.name}: ${i.message}`).join('; ') } : {}),
+      };
+    } catch (err) {
+      throw pgError(err, 'check', 'database', where);
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Drills: one user-defined probe query in a read-only transaction with a statement timeout, over the
+   * extended protocol (which refuses a second statement). Returns the first column of the first row.
+   */
+  async runProbeQuery(database: string, sql: string, opts: { timeoutMs?: number } = {}): Promise<unknown> {
+    const c = await this.#connect(database, 'run a probe query in', 'database');
+    try {
+      await c.query('BEGIN READ ONLY');
+      await c.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(opts.timeoutMs ?? 60_000))}`);
+      const r = await c.query({ text: sql, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig & { queryMode: 'extended' });
+      await c.query('ROLLBACK');
+      return (r.rows[0] as unknown[] | undefined)?.[0] ?? null;
+    } catch (err) {
+      throw pgError(err, 'run a probe query in', 'database', `${database} on ${this.#where}`);
+    } finally {
+      await c.end().catch(() => undefined);
     }
   }
 

@@ -1,0 +1,51 @@
+import type { DatabaseEngine } from '../engines/engine.ts';
+import type { CoreContext } from '../context.ts';
+import { LifeboatError } from '../errors/lifeboat-error.ts';
+import { parseExpectation } from './probe-expectation.ts';
+
+/** A user-defined probe: a query whose single value must meet an expectation in the restored copy. */
+export interface ProbeQuery {
+  name: string;
+  sql: string;
+  expect: string;
+}
+
+/** Engines that can run a read-only probe query (PostgreSQL today): an optional capability, checked before use. */
+export interface ProbeQueryCapable {
+  runProbeQuery(database: string, sql: string, opts?: { timeoutMs?: number }): Promise<unknown>;
+}
+
+export function canRunProbeQueries(engine: DatabaseEngine): engine is DatabaseEngine & ProbeQueryCapable {
+  return typeof (engine as Partial<ProbeQueryCapable>).runProbeQuery === 'function';
+}
+
+const KEY = 'drills.probes';
+
+/** Probes kept per database (settings `drills.probes`, keyed "<server>/<database>"), used by every drill of it. */
+export function storedProbes(ctx: CoreContext, server: string, database: string): ProbeQuery[] {
+  const all = readAll(ctx);
+  return all[`${server}/${database}`] ?? [];
+}
+
+export function saveProbes(ctx: CoreContext, server: string, database: string, probes: ProbeQuery[]): void {
+  for (const p of probes) validateProbe(p);
+  const all = readAll(ctx);
+  if (probes.length) all[`${server}/${database}`] = probes;
+  else delete all[`${server}/${database}`];
+  ctx.catalog.setSetting(KEY, JSON.stringify(all));
+}
+
+export function validateProbe(p: ProbeQuery): void {
+  if (!p.sql.trim()) throw new LifeboatError('USAGE', { verb: 'read', thing: 'probe', where: p.name, cause: 'the query is empty' });
+  parseExpectation(p.expect);
+}
+
+function readAll(ctx: CoreContext): Record<string, ProbeQuery[]> {
+  const raw = ctx.catalog.getSetting(KEY);
+  if (!raw) return {};
+  try {
+    return JSON.parse(raw) as Record<string, ProbeQuery[]>;
+  } catch {
+    throw new LifeboatError('CONFIG_INVALID', { verb: 'read', thing: 'setting', where: KEY, cause: 'it is not valid JSON' });
+  }
+}
