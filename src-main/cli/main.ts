@@ -16,6 +16,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerAgentCommands } from './commands/agent.ts';
 import { registerAlertsCommands } from './commands/alerts.ts';
 import { registerObjectiveCommands } from './commands/objective.ts';
+import { registerDrillCommands } from './commands/drill.ts';
 
 // One line per command family; each file registers its verbs on the program.
 const COMMANDS: ReadonlyArray<(program: Command) => void> = [
@@ -31,6 +32,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerAgentCommands,
   registerAlertsCommands,
   registerObjectiveCommands,
+  registerDrillCommands,
 ];
 
 export function buildProgram(): Command {
