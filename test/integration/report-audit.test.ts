@@ -92,7 +92,7 @@ describe('audit report PDF', () => {
       for (const a of s.artifacts) expect(dense).toContain(a.sha256);
     }
     const mes = report.data.verification.find((v) => v.setId === fx.sets[0]!.id)!;
-    expect(mes.copies.map((c) => [c.target, c.l1])).toEqual([['nas', 'passed'], ['usb-rotation', 'passed']]);
+    expect(mes.copies.map((c) => [c.target, c.l1]).sort()).toEqual([['nas', 'passed'], ['usb-rotation', 'passed']]);
     expect(mes.l2).toBe('passed');
     expect(flat.match(/usb-rotation present passed/g)).toHaveLength(2);
   });

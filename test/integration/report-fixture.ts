@@ -34,7 +34,7 @@ export async function buildSite(ctx: CoreContext): Promise<Fixture> {
   const pg = ctx.catalog.sources.add({ name: 'plant-pg', kind: 'postgres', config: { host: 'mes-db.plant.local', port: 5432, user: 'lifeboat' } });
   const ms = ctx.catalog.sources.add({ name: 'clinic-sql', kind: 'mssql', config: { host: 'his-sql01', port: 1433, user: 'backup' } });
   const nas = ctx.catalog.targets.add({ name: 'nas', kind: 'sftp', config: { host: 'nas01', user: 'lifeboat', path: '/volume1/backup' } });
-  const usb = ctx.catalog.targets.add({ name: 'usb-rotation', kind: 'local', config: { path: '/media/lifeboat-usb' } });
+  const usb = ctx.catalog.targets.add({ name: 'usb-rotation', kind: 'usb', config: { path: '/media/lifeboat-usb' } });
   const job = ctx.catalog.jobs.add({ name: 'mes-hourly', sourceId: pg.id, databases: ['mes'], targetIds: [nas.id, usb.id], schedule: '0 * * * *', options: { encryption: 'recipients', recipients: ['age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq'] } });
   const clinicJob = ctx.catalog.jobs.add({ name: 'his-nightly', sourceId: ms.id, databases: ['HIS'], targetIds: [nas.id], schedule: 'daily 02:00', options: { encryption: 'passphrase' } });
   ctx.catalog.objectives.set({ server: 'plant-pg', database: 'mes', rpoSeconds: 7200, rtoSeconds: 3600 });
@@ -52,9 +52,9 @@ export async function buildSite(ctx: CoreContext): Promise<Fixture> {
     const now = new Date().toISOString();
     const setId = newId('set');
     const artifacts = engine === 'postgres'
-      ? [{ name: 'data.dump.zst.age', role: 'data', bytes: 48_213, sha256: hex(), rawBytes: 90_000, rawSha256: hex(), compression: 'zstd' as const, encryption: 'age' as const },
+      ? [{ name: 'data.dump.zst.age', role: 'dump', bytes: 48_213, sha256: hex(), rawBytes: 90_000, rawSha256: hex(), compression: 'zstd' as const, encryption: 'age' as const },
         { name: 'globals.sql.zst.age', role: 'globals', bytes: 913, sha256: hex(), rawBytes: 2_000, rawSha256: hex(), compression: 'zstd' as const, encryption: 'age' as const }]
-      : [{ name: 'full.bak.zst.age', role: 'data', bytes: 1_048_576, sha256: hex(), rawBytes: 4_000_000, rawSha256: hex(), compression: 'zstd' as const, encryption: 'age' as const }];
+      : [{ name: 'full.bak.zst.age', role: 'backup', bytes: 1_048_576, sha256: hex(), rawBytes: 4_000_000, rawSha256: hex(), compression: 'zstd' as const, encryption: 'age' as const }];
     const manifest: Manifest = {
       format: 'lifeboat-set', formatVersion: 1, setId, engine, server, database, serverVersion: engine === 'postgres' ? '15.8' : '16.0.4135.4', type: 'full', parentSetId: null, chain: {},
       startedAt: now, finishedAt: now, toolVersions: {}, appVersion: ctx.appVersion, encryption: { scheme: engine === 'postgres' ? 'age-x25519' : 'age-scrypt' },
