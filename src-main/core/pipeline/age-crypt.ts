@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { Decrypter, Encrypter } from 'age-encryption';
 import { LifeboatError, causeOf } from '../errors/lifeboat-error.ts';
 import { NativeScryptIdentity, NativeScryptRecipient } from './age-scrypt.ts';
 
@@ -17,6 +16,8 @@ export interface DecryptionKeys {
 
 /** Streams `input` through the age format (https://age-encryption.org/v1); `age -d` decrypts the result. */
 export async function ageEncrypt(input: Readable, spec: Exclude<EncryptionSpec, { mode: 'none' }>): Promise<Readable> {
+  // Loaded on first use: the age library and its post-quantum dependencies cost ~20 MB of memory.
+  const { Encrypter } = await import('age-encryption');
   const enc = new Encrypter();
   if (spec.mode === 'passphrase') {
     enc.addRecipient(new NativeScryptRecipient(spec.passphrase, spec.scryptLogN ?? 18));
@@ -28,6 +29,7 @@ export async function ageEncrypt(input: Readable, spec: Exclude<EncryptionSpec, 
 }
 
 export async function ageDecrypt(input: Readable, keys: DecryptionKeys, where: string): Promise<Readable> {
+  const { Decrypter } = await import('age-encryption');
   const dec = new Decrypter();
   if (keys.passphrase) dec.addIdentity(new NativeScryptIdentity(keys.passphrase));
   for (const id of keys.identities ?? []) dec.addIdentity(id.trim());

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
-import { Stanza, type Identity, type Recipient } from 'age-encryption';
+import type { Identity, Recipient, Stanza } from 'age-encryption';
 
 // The age scrypt stanza (age-encryption.org/v1, "scrypt" recipient) with node:crypto's native scrypt and
 // ChaCha20-Poly1305: byte-for-byte the format `age -p` writes and reads, several times faster than the
@@ -30,7 +30,8 @@ export class NativeScryptRecipient implements Recipient {
     const key = await deriveKey(this.#passphrase, salt, this.#logN);
     const c = createCipheriv('chacha20-poly1305', key, Buffer.alloc(12), { authTagLength: 16 });
     const body = Buffer.concat([c.update(fileKey), c.final(), c.getAuthTag()]);
-    return [new Stanza(['scrypt', b64(salt), String(this.#logN)], body)];
+    const { Stanza: StanzaClass } = await import('age-encryption');
+    return [new StanzaClass(['scrypt', b64(salt), String(this.#logN)], body)];
   }
 }
 

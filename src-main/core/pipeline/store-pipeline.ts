@@ -26,7 +26,8 @@ export async function storePipeline(raw: Readable, opts: StoreOptions): Promise<
   const storedTap = new HashTap();
   const stages: NodeJS.ReadWriteStream[] = [rawTap];
   if (opts.compression === 'zstd') {
-    stages.push(zlib.createZstdCompress({ params: { [zlib.constants.ZSTD_c_compressionLevel]: opts.compressionLevel } }));
+    // 1 MiB output chunks: the default 16 KiB makes zstd three times slower through per-chunk overhead.
+    stages.push(zlib.createZstdCompress({ chunkSize: 1024 * 1024, params: { [zlib.constants.ZSTD_c_compressionLevel]: opts.compressionLevel } }));
   }
   const compressedOut = new PassThrough();
   const first = pipeline(raw, ...(stages as [NodeJS.ReadWriteStream]), compressedOut);
@@ -49,7 +50,7 @@ export async function loadPipeline(stored: Readable, meta: { compression: string
   if (meta.encryption === 'age') s = await ageDecrypt(s, keys, where);
   const tap = new HashTap(meta.rawSha256 ? { sha256: meta.rawSha256, where } : undefined);
   if (meta.compression === 'zstd') {
-    const z = zlib.createZstdDecompress();
+    const z = zlib.createZstdDecompress({ chunkSize: 1024 * 1024 });
     s.on('error', (e) => z.destroy(e));
     s = s.pipe(z);
   }
