@@ -209,6 +209,33 @@ describe('SQL Server engine against the TDS test server', () => {
     expect(fs.readdirSync(staging)).toEqual([]);
   });
 
+  it('restores over an existing database only when asked, after a tail-log backup', async () => {
+    const s = await server({ edition: 'standard', databases: [{ name: 'MES', recoveryModel: 'FULL', tables: { 'dbo.Orders': 5 } }] });
+    const e = engine(s);
+    const sink = new FolderSink(archive);
+    const o = await e.backup(req('MES', 'full'), sink);
+    s.model.write('MES', 'dbo.Orders', 3);
+    const manifests = [asManifest('set_r', 'MES', asPlannable('set_r', new Date(), o), sink.received[0]!.name, 'backup')];
+    const base = { manifests, openArtifact: openFrom(archive), destination: 'MES', stopAt: null, jobs: 1, noOwner: false, workDir: tmp, logger: nullLogger };
+    const refused = await e.restore(base).catch((x: unknown) => x);
+    expect(isLifeboatError(refused, 'ALREADY_EXISTS')).toBe(true);
+    expect(s.model.db('MES')!.tables.get('dbo.Orders')).toBe(8);
+    const r = await e.restore({ ...base, replace: true, tailLogBackup: true });
+    const sent = s.userStatements().filter((x) => /^(BACKUP LOG|RESTORE (DATABASE|LOG))/.test(x.sql)).map((x) => x.sql);
+    expect(sent).toEqual([
+      'BACKUP LOG @db TO DISK = @path WITH NORECOVERY, CHECKSUM, INIT, FORMAT',
+      'RESTORE DATABASE @db FROM DISK = @path WITH MOVE @m0 TO @p0, MOVE @m1 TO @p1, REPLACE, NORECOVERY, CHECKSUM, STATS = 10',
+      'RESTORE DATABASE @db WITH RECOVERY',
+    ]);
+    // The tail stays in staging for the operator (it holds the 3 rows the full backup did not have).
+    const tail = fs.readdirSync(staging);
+    expect(tail).toHaveLength(1);
+    expect(tail[0]).toMatch(/^MES_TAIL_.*\.trn$/);
+    expect(r.warnings.join()).toContain(tail[0]);
+    expect(s.model.db('MES')!.tables.get('dbo.Orders')).toBe(5);
+    expect(s.model.db('MES')!.state).toBe('ONLINE');
+  });
+
   it('Express edition: no WITH COMPRESSION is sent and the file is handed over uncompressed', async () => {
     const s = await server({ edition: 'express', databases: [{ name: 'MES', recoveryModel: 'SIMPLE', tables: { 'dbo.Orders': 3 } }] });
     const e = engine(s);

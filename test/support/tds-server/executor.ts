@@ -213,6 +213,8 @@ function backup(m: ServerModel, toks: Tok[], params: Record<string, ParamValue>)
   fs.writeFileSync(m.localPath(device), bytes);
   if (isLog) {
     db.lastLogBackupLsn = lastLsn;
+    // A tail-log backup WITH NORECOVERY leaves the database RESTORING: nothing can change after it.
+    if (w.flags.has('NORECOVERY')) db.state = 'RESTORING';
   } else if (!copyOnly) {
     if (!differential) db.differentialBaseLsn = checkpointLsn;
     if (db.recoveryModel !== 'SIMPLE' && db.lastLogBackupLsn === null) db.lastLogBackupLsn = firstLsn;
