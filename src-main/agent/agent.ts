@@ -12,6 +12,7 @@ import { systemTimezone } from '../core/scheduler/schedule-spec.ts';
 import { createAlertService } from '../core/alerts/create-alert-service.ts';
 import { attachAlertRules, checkTargetSpace } from '../core/alerts/alert-rules.ts';
 import { evaluateObjectives } from '../core/objectives/evaluate-objectives.ts';
+import { recoverInterruptedRuns } from '../core/runner/recover-runs.ts';
 import { causeOf } from '../core/errors/lifeboat-error.ts';
 import { startApiServer, type StaticHandler } from '../api/http-server.ts';
 import { newToken, removeAgentInfo, writeAgentInfo } from '../api/agent-info.ts';
@@ -52,7 +53,8 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   const lock = acquireAgentLock(homePaths(opts.home).root);
   let core: CoreContext;
   try {
-    core = await openCore({ home: opts.home, actor: 'scheduler', ...(opts.logger ? { logger: opts.logger } : {}) });
+    // Recovery of interrupted runs waits until the alert rules listen, so a crash-killed run raises its alert.
+    core = await openCore({ home: opts.home, actor: 'scheduler', recover: false, ...(opts.logger ? { logger: opts.logger } : {}) });
   } catch (err) {
     lock.release();
     throw err;
@@ -62,6 +64,10 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   const graceMs = opts.graceMs ?? 60_000;
   const alerts = createAlertService(core, clock);
   const detachRules = attachAlertRules(core, alerts, clock);
+  for (const runId of await recoverInterruptedRuns(core)) {
+    const r = core.catalog.runs.get(runId);
+    core.events.emitEvent('run.finished', { runId, kind: r.kind, status: r.status, errorCode: r.errorCode, errorMessage: r.errorMessage });
+  }
   const scheduler = new Scheduler({
     catalog: core.catalog, clock, events: core.events, logger: log,
     maxConcurrent: opts.maxConcurrent ?? Number(core.catalog.getSetting(MAX_CONCURRENT_SETTING) ?? 2),

@@ -9,7 +9,7 @@ export interface CoreEvents {
   'alert.raised': { alertId: string; rule: string; causeKey: string; severity: string; subject: string; message: string; occurrences: number; notify: 'new' | 'repeat' | 'none' };
   'alert.cleared': { alertId: string; rule: string; causeKey: string; subject: string };
   'alert.acknowledged': { alertId: string; rule: string; causeKey: string; by: string };
-  'schedule.slot': { jobId: string; slotAt: string; outcome: 'ran' | 'catch-up' | 'skipped' | 'deferred' | 'retry'; runIds: string[]; missedSlots?: number };
+  'schedule.slot': { jobId: string; slotAt: string; outcome: 'ran' | 'catch-up' | 'skipped' | 'deferred' | 'retry'; runIds: string[]; missedSlots?: number; reason?: 'downtime' | 'overlap' | 'blackout' };
   'status.changed': { reason: string };
 }
 

@@ -27,7 +27,7 @@ export function attachAlertRules(ctx: CoreContext, alerts: AlertService, clock: 
   offs.push(ctx.events.onEvent('schedule.slot', (e) => track((async () => {
     const job = ctx.catalog.jobs.find(e.jobId);
     const cause = `missed-schedule:${e.jobId}`;
-    if (e.outcome === 'skipped' && e.missedSlots) {
+    if (e.outcome === 'skipped' && e.reason === 'downtime' && e.missedSlots) {
       await alerts.raise({
         rule: 'missed-schedule', causeKey: cause, severity: 'warning',
         subject: `Scheduled backups of job ${job?.name ?? e.jobId} were missed`,

@@ -164,7 +164,7 @@ export class Scheduler {
     const pending = this.#queue.find((q) => q.job.id === job.id && (q.trigger === 'schedule' || q.trigger === 'catch-up'));
     if (pending) {
       // The previous slot still waits (a long run, a blackout): one queued run covers both.
-      this.#record(job.id, newest, 'skipped', null, slots.length, { reason: 'the previous run of this job has not started yet' });
+      this.#record(job.id, newest, 'skipped', null, slots.length, { reason: OVERLAP });
       return;
     }
     if (onTime) {
@@ -182,7 +182,8 @@ export class Scheduler {
 
   #record(jobId: string, slot: Date, outcome: SlotOutcome, trigger: string | null, missedSlots: number, detail: Record<string, unknown> = {}): string {
     const e = this.#o.catalog.schedule.record({ jobId, slotAt: slot.toISOString(), recordedAt: this.#o.clock.now().toISOString(), outcome, trigger, missedSlots, detail });
-    this.#o.events?.emitEvent('schedule.slot', { jobId, slotAt: e.slotAt, outcome, runIds: [], ...(missedSlots ? { missedSlots } : {}) });
+    const reason = detail.reason === OVERLAP ? 'overlap' : outcome === 'deferred' ? 'blackout' : missedSlots ? 'downtime' : undefined;
+    this.#o.events?.emitEvent('schedule.slot', { jobId, slotAt: e.slotAt, outcome, runIds: [], ...(missedSlots ? { missedSlots } : {}), ...(reason ? { reason } : {}) });
     return e.id;
   }
 
@@ -260,6 +261,8 @@ export class Scheduler {
     (this.#o.logger ?? nullLogger).log(level, msg, fields);
   }
 }
+
+const OVERLAP = 'the previous run of this job has not started yet';
 
 function stopping(): LifeboatError {
   return new LifeboatError('INTERRUPTED', { verb: 'run', thing: 'job', cause: 'the agent is shutting down' });
