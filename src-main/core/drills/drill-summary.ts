@@ -9,7 +9,7 @@ export interface DrillSummary {
   periodDays: number;
   lastDrillAt: string | null;
   lastDrillStatus: 'running' | 'succeeded' | 'failed' | null;
-  lastPassedAt: string | null;
+  lastSucceededAt: string | null;
   /** Measured restore time of the last passing drill, against the RTO objective (if one is set). */
   measuredRtoSeconds: number | null;
   rtoObjectiveSeconds: number | null;
@@ -36,7 +36,7 @@ export function drillSummaries(ctx: CoreContext, now: Date = new Date()): DrillS
     const checks = last?.checks ?? [];
     return {
       server: db.server, database: db.database, periodDays: db.periodMs / 86_400_000,
-      lastDrillAt: last?.startedAt ?? null, lastDrillStatus: last?.status ?? null, lastPassedAt: passed?.startedAt ?? null,
+      lastDrillAt: last?.startedAt ?? null, lastDrillStatus: last?.status ?? null, lastSucceededAt: passed?.startedAt ?? null,
       measuredRtoSeconds: measured, rtoObjectiveSeconds: rto, rtoMet: measured !== null && rto !== null ? measured <= rto : null,
       achievedRpoSeconds: last?.achievedRpoMs != null ? Math.round(last.achievedRpoMs / 1000) : null,
       checksPassed: checks.filter((c) => c.status === 'passed').length,
