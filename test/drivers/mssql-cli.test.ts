@@ -37,7 +37,7 @@ function catalogChains(): Record<string, Record<string, unknown>> {
   }
 }
 
-describe('SQL Server through the CLI (job run, restore) against the TDS test server', () => {
+describe('SQL Server through the CLI (job run, restore) against the TDS test server', { timeout: 300_000 }, () => {
   const sets: { id: string; path: string; type: string }[] = [];
 
   it('configures an mssql source with a staging folder seen two ways, a folder target and a job', async () => {
@@ -113,6 +113,11 @@ describe('SQL Server through the CLI (job run, restore) against the TDS test ser
       'RESTORE LOG @db FROM DISK = @path WITH STOPAT = @stopat, NORECOVERY, CHECKSUM, STATS = 10',
       'RESTORE DATABASE @db WITH RECOVERY',
     ]);
+    // Each RESTORE reads the file of the set the LSN-ordered plan chose, in that order.
+    const fromSets = sent.filter((x) => /FROM DISK/.test(x.sql)).map((x) => /restore_(set_[0-9a-z]+)_/.exec(String(x.params.path))?.[1]);
+    expect(fromSets).toEqual([sets[0]!.id, sets[0]!.id, sets[1]!.id, sets[2]!.id, sets[3]!.id, sets[4]!.id]);
+    const chains = catalogChains();
+    for (let i = 3; i < 5; i++) expect(BigInt(String(chains[sets[i]!.id]!.firstLsn))).toBe(BigInt(String(chains[sets[i - 1]!.id]!.lastLsn)));
     expect(sent[1]!.params).toMatchObject({ db: 'MES_pit', m0: 'MES', p0: `${srv.model.dataPath}MES_pit.mdf`, m1: 'MES_log', p1: `${srv.model.logPath}MES_pit_log.ldf` });
     // STOPAT is server-local time: this server runs at UTC-5.
     expect(sent[5]!.params.stopat).toBe(new Date(at.getTime() - 300 * 60_000).toISOString().replace('Z', ''));
@@ -151,6 +156,22 @@ describe('SQL Server through the CLI (job run, restore) against the TDS test ser
     for (const s of sets) expect(fs.existsSync(path.join(folder, s.path, 'MANIFEST.json'))).toBe(true);
     const setDirs = fs.readdirSync(path.join(folder, 'lifeboat', 'plant-sql'), { recursive: true }).map(String).filter((p) => p.endsWith('MANIFEST.json'));
     expect(setDirs).toHaveLength(sets.length);
+    expect(fs.readdirSync(staging)).toEqual([]);
+  });
+
+  it('restores over the original with --overwrite --confirm: safety backup, restore aside, rename swap', async () => {
+    const before = srv.statements.length;
+    const r = await runCli(home, ['--json', 'restore', sets[0]!.id, '--overwrite', '--confirm']);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.json.mode).toBe('overwrite');
+    expect(r.json.safetySetId).toMatch(/^set_/);
+    expect(r.json.probes.every((p: { ok: boolean }) => p.ok)).toBe(true);
+    const sent = srv.statements.slice(before).map((x) => x.sql).filter((t) => /^(BACKUP|RESTORE DATABASE|ALTER|DROP)/.test(t));
+    expect(sent[0]).toMatch(/^BACKUP DATABASE @db/);
+    expect(sent.filter((t) => t.includes('MODIFY NAME'))).toHaveLength(2);
+    expect(sent.at(-1)).toMatch(/^DROP DATABASE \[MES__lb_replaced_/);
+    expect(srv.model.db('MES')!.tables.get('dbo.Orders')).toBe(510);
+    expect([...srv.model.databases.keys()].filter((n) => n.startsWith('mes'))).toEqual(['mes_pit', 'mes']);
     expect(fs.readdirSync(staging)).toEqual([]);
   });
 });
