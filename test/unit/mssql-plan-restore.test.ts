@@ -106,6 +106,16 @@ describe('planRestore (SQL Server chains)', () => {
     expect(onlyFork.gap).toContain('no log backup covers');
   });
 
+  it("reaches a set's own finish time (after shipping) without demanding a later log", () => {
+    // The server finished each backup a minute before Lifeboat finished shipping it.
+    const shipped = (x: PlannableSet, min: number) => ({ ...x, chain: { ...x.chain, backupFinishedAt: T(min - 1) } });
+    const sets = [shipped(full('F1', 10, 100, 110, 120), 10), shipped(diff('D1', 20, 110, 200, 210), 20), shipped(log('L1', 30, 100, 300), 30)];
+    expect(planRestore(sets.slice(0, 2), new Date(T(20)))).toEqual({ sets: ['F1', 'D1'], stopAt: null, gap: null });
+    expect(planRestore(sets, new Date(T(30)))).toEqual({ sets: ['F1', 'D1', 'L1'], stopAt: new Date(T(30)), gap: null });
+    // A base counts from when the server finished it.
+    expect(planRestore(sets, new Date(Date.parse(T(9)) + 1000)).sets).toEqual(['F1']);
+  });
+
   it('compares LSNs as integers, not as text or JS numbers', () => {
     // 37000000012800037 and 37000000012800040 are the same JS number; as LSNs they differ.
     const a = { firstLsn: '37000000012800000', checkpointLsn: '37000000012800010', lastLsn: '37000000012800037' };

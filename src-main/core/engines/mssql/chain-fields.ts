@@ -13,8 +13,10 @@ export interface ChainedSet {
   differentialBaseLsn: bigint | null;
   recoveryForkId: string | null;
   isCopyOnly: boolean;
-  /** When the server finished writing the backup (falls back to the set's finish). */
+  /** When the server finished writing the backup (falls back to the set's finish): a base must end before the target. */
   finishedAt: number;
+  /** The later of that and the set's own finish (after shipping): a set "reaches" any time up to this. */
+  reachesAt: number;
 }
 
 /** Reads a set's chain; a set without readable first/last LSNs cannot take part in a chain and yields null. */
@@ -35,6 +37,7 @@ export function readChain(s: PlannableSet): ChainedSet | null {
     recoveryForkId: typeof c.recoveryForkId === 'string' ? c.recoveryForkId.toLowerCase() : null,
     isCopyOnly: c.isCopyOnly === true || s.type === 'copy-only',
     finishedAt: Number.isFinite(finished) ? finished : Date.parse(s.finishedAt),
+    reachesAt: Math.max(Number.isFinite(finished) ? finished : 0, Date.parse(s.finishedAt)),
   };
 }
 

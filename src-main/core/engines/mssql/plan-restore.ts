@@ -30,7 +30,8 @@ export function planRestore(sets: ReadonlyArray<PlannableSet>, at?: Date): Resto
   const anchor = diff ?? base;
   const plan = [base.id, ...(diff ? [diff.id] : [])];
 
-  if (atMs !== undefined && atMs <= anchor.finishedAt) return { sets: plan, stopAt: null, gap: null };
+  // Asking for a set's own finish (restore "this set") must not demand a later log: the set reaches it.
+  if (atMs !== undefined && atMs <= anchor.reachesAt) return { sets: plan, stopAt: null, gap: null };
 
   const logs = all
     .filter((s) => s.type === 'log' && sameFork(s, fork) && s.firstLsn !== s.lastLsn && s.lastLsn > anchor.lastLsn)
@@ -43,7 +44,7 @@ export function planRestore(sets: ReadonlyArray<PlannableSet>, at?: Date): Resto
     plan.push(next.id);
     reached = next.lastLsn;
     last = next;
-    if (atMs !== undefined && next.finishedAt >= atMs) return { sets: plan, stopAt: at!, gap: null };
+    if (atMs !== undefined && next.reachesAt >= atMs) return { sets: plan, stopAt: at!, gap: null };
   }
   const later = logs.filter((l) => l.firstLsn > reached).sort((a, b) => (a.firstLsn < b.firstLsn ? -1 : 1))[0];
   if (later) {
