@@ -17,6 +17,9 @@ import { registerAgentCommands } from './commands/agent.ts';
 import { registerAlertsCommands } from './commands/alerts.ts';
 import { registerObjectiveCommands } from './commands/objective.ts';
 import { registerDrillCommands } from './commands/drill.ts';
+import { registerAuditCommands } from './commands/audit.ts';
+import { registerReportCommands } from './commands/report.ts';
+import { registerUserCommands } from './commands/user.ts';
 
 // One line per command family; each file registers its verbs on the program.
 const COMMANDS: ReadonlyArray<(program: Command) => void> = [
@@ -33,6 +36,9 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerAlertsCommands,
   registerObjectiveCommands,
   registerDrillCommands,
+  registerAuditCommands,
+  registerReportCommands,
+  registerUserCommands,
 ];
 
 export function buildProgram(): Command {

@@ -29,8 +29,9 @@ export function targetLocation(kind: string, config: Record<string, unknown>): s
 }
 
 /**
- * Every database Lifeboat protects or has protected: the databases of every job plus any database that
- * has sets (a job may have been removed; its backups still need accounting for). `scope` limits it to
+ * Every database Lifeboat protects or has protected: the databases of every job, any database that has
+ * sets (a job may have been removed; its backups still need accounting for) and any database given a
+ * class or tier. `scope` limits it to
  * names given as "database" or "server/database".
  */
 export function protectedDatabases(ctx: CoreContext, scope: string[] = []): ProtectedDatabase[] {
@@ -65,6 +66,12 @@ export function protectedDatabases(ctx: CoreContext, scope: string[] = []): Prot
   for (const s of ctx.catalog.sets.list()) {
     const src = ctx.catalog.sources.find(s.server);
     entry(s.server, s.database, s.engine, typeof src?.config.host === 'string' ? src.config.host : null);
+  }
+  // Classified but without a job or a backup: listed so the gap is seen, not hidden.
+  for (const p of profiles.values()) {
+    if (out.has(dbKey(p.server, p.database))) continue;
+    const src = ctx.catalog.sources.find(p.server);
+    entry(p.server, p.database, src?.kind ?? 'unknown', typeof src?.config.host === 'string' ? src.config.host : null);
   }
   const inScope = (d: ProtectedDatabase) => scope.length === 0 || scope.includes(d.database) || scope.includes(dbKey(d.server, d.database));
   return [...out.values()].filter(inScope).sort((a, b) => dbKey(a.server, a.database).localeCompare(dbKey(b.server, b.database)));

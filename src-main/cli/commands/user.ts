@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import { withCore } from '../cli-context.ts';
+import { readSecret } from '../secret-input.ts';
+import { table } from '../output.ts';
+import type { CoreContext } from '../../core/context.ts';
+import { LifeboatError } from '../../core/errors/lifeboat-error.ts';
+import { addUser, authenticate, changePassword, listUsers, needsFirstAdmin, setUserRole, unlockUser } from '../../core/audit/users.ts';
+import { createSession, endSession } from '../../core/audit/sessions.ts';
+import type { Session } from '../../core/audit/authorize.ts';
+import { isRole } from '../../core/audit/roles.ts';
+
+interface AsOptions { as?: string; asPasswordEnv?: string; asPasswordStdin?: boolean }
+
+function asOptions(c: Command): Command {
+  return c.option('--as <user>', 'act as this Lifeboat user (an admin, or yourself for passwd)')
+    .option('--as-password-env <var>', 'that user\'s password from this environment variable')
+    .option('--as-password-stdin', 'that user\'s password from standard input');
+}
+
+/** Signs in the acting user for one command; the session ends with the command. */
+async function actingAs<T>(core: CoreContext, o: AsOptions, body: (s: Session) => Promise<T>): Promise<T> {
+  if (!o.as) throw new LifeboatError('UNAUTHORIZED', { verb: 'run', thing: 'user command', cause: 'it needs a signed-in user', hint: 'add --as <admin> with --as-password-env VAR or --as-password-stdin' });
+  const pw = readSecret({ env: o.asPasswordEnv, stdin: o.asPasswordStdin }, `password of ${o.as}`);
+  if (pw === null) throw new LifeboatError('USAGE', { verb: 'sign in', thing: 'user', where: o.as, cause: 'give the password with --as-password-env or --as-password-stdin' });
+  const { token, session } = createSession(core, await authenticate(core, o.as, pw));
+  try {
+    return await body(session);
+  } finally {
+    endSession(core, token);
+  }
+}
+
+function newPassword(o: { passwordEnv?: string; passwordStdin?: boolean }, name: string): string {
+  const pw = readSecret({ env: o.passwordEnv, stdin: o.passwordStdin }, `password of ${name}`);
+  if (pw === null) throw new LifeboatError('USAGE', { verb: 'set', thing: 'password of', where: name, cause: 'give it with --password-env VAR or --password-stdin (never on the command line)' });
+  return pw;
+}
+
+export function registerUserCommands(program: Command): void {
+  const user = program.command('user').description('local Lifeboat users and roles (viewer, operator, admin)');
+
+  asOptions(user.command('add <name>')
+    .description('add a user; on first start, the first user must be an admin and needs no --as')
+    .requiredOption('--role <role>', 'viewer, operator or admin')
+    .option('--full-name <name>', 'printed name shown with e-signatures')
+    .option('--password-env <var>', 'the new user\'s password from this environment variable')
+    .option('--password-stdin', 'the new user\'s password from standard input'))
+    .action(async (name: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+      if (!isRole(o.role)) throw new LifeboatError('USAGE', { verb: 'add', thing: 'user', where: name, cause: 'the role must be viewer, operator or admin' });
+      const input = { name, role: o.role, password: newPassword(o, name), ...(o.fullName ? { fullName: o.fullName } : {}) };
+      const u = needsFirstAdmin(core) ? await addUser(core, input, null) : await actingAs(core, o, (s) => addUser(core, input, s));
+      out.result(u, () => `added ${u.role} ${u.name} (${u.fullName})`);
+    }));
+
+  user.command('list').description('list users').action(async (_o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+    const users = listUsers(core);
+    out.result(users, () => users.length
+      ? table(['name', 'full name', 'role', 'state'], users.map((u) => [u.name, u.fullName, u.role, u.disabled ? 'disabled' : u.locked ? `locked until ${u.lockedUntil}` : 'active']))
+      : 'no users yet: add the first admin with "lifeboat user add <name> --role admin --password-stdin"');
+  }));
+
+  asOptions(user.command('passwd <name>')
+    .description('set a user\'s password (an admin for anyone, a user for themself)')
+    .option('--password-env <var>', 'the new password from this environment variable')
+    .option('--password-stdin', 'the new password from standard input'))
+    .action(async (name: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+      const pw = newPassword(o, name);
+      await actingAs(core, o, (s) => changePassword(core, name, pw, s));
+      out.result({ name, changed: true }, () => `password of ${name} changed; their open sessions ended`);
+    }));
+
+  asOptions(user.command('unlock <name>')
+    .description('unlock an account locked after failed sign-ins')
+    .option('--reason <text>', 'why (recorded)'))
+    .action(async (name: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+      await actingAs(core, o, async (s) => unlockUser(core, name, s, o.reason ?? null));
+      out.result({ name, unlocked: true }, () => `${name} unlocked`);
+    }));
+
+  asOptions(user.command('role <name> <role>')
+    .description('change a user\'s role')
+    .option('--reason <text>', 'why (recorded)'))
+    .action(async (name: string, role: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+      if (!isRole(role)) throw new LifeboatError('USAGE', { verb: 'change', thing: 'role of user', where: name, cause: 'the role must be viewer, operator or admin' });
+      const u = await actingAs(core, o, async (s) => setUserRole(core, name, role, s, o.reason ?? null));
+      out.result(u, () => `${u.name} is now ${u.role}`);
+    }));
+}
