@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { withCore, collect } from '../cli-context.ts';
+import { withCore, withApi, collect } from '../cli-context.ts';
 import { readSecret } from '../secret-input.ts';
 import { parseOptionPairs, positiveInt } from '../options.ts';
 import { table, formatBytes, formatDuration } from '../output.ts';
 import { LifeboatError } from '../../core/errors/lifeboat-error.ts';
 import { engineDriver } from '../../core/engines/registry.ts';
-import { runJob } from '../../core/runner/run-job.ts';
 import type { BackupType, EncryptionMode, JobOptions } from '../../core/catalog/jobs-repo.ts';
 
 const TYPES: BackupType[] = ['full', 'diff', 'log', 'copy-only'];
@@ -67,11 +66,12 @@ export function registerJobCommands(program: Command): void {
   job.command('run <name>').description('run a job now')
     .option('--database <db>', 'only this database of the job (repeatable)', collect)
     .option('--type <type>', 'override the backup type for this run')
-    .action(async (name: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+    // Through the API: with an agent running, the run executes in the agent's queue (never beside it).
+    .action(async (name: string, o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
       if (o.type && !TYPES.includes(o.type)) throw new LifeboatError('USAGE', { verb: 'read', thing: 'option', where: '--type', cause: `'${o.type}' is not one of ${TYPES.join(', ')}` });
-      const stopProgress = core.events.onEvent('run.progress', (p) => { if (!out.json && p.phase !== 'dump') out.info(`  … ${p.phase}${p.message ? ` ${p.message}` : ''}`); });
-      const results = await runJob(core, name, { trigger: 'manual', ...(o.database ? { databases: o.database } : {}), ...(o.type ? { type: o.type } : {}) });
-      stopProgress();
+      const jobId = (await api.jobs.get.query({ job: name })).id;
+      const progress = api.events.runs.subscribe({ jobId }, { onData: (p) => { if (!out.json && p.type === 'run.progress' && p.phase !== 'dump') out.info(`  … ${p.phase}${p.message ? ` ${p.message}` : ''}`); } });
+      const { results } = await api.jobs.run.mutate({ job: jobId, ...(o.database ? { databases: o.database } : {}), ...(o.type ? { type: o.type } : {}) }).finally(() => progress.unsubscribe());
       out.result(results, () => results.flatMap((r) => [
         `${r.database}: ${r.status.toUpperCase()}${r.setId ? ` — set ${r.setId} (${r.type}, ${formatBytes(r.bytes)}, ${formatDuration(r.durationMs)})` : ''}`,
         ...r.copies.map((c) => `  copy on ${c.targetName}: ${c.ok ? 'stored and verified' : `FAILED — ${c.error?.message}`}`),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withCore } from '../cli-context.ts';
+import { withCore, withApi } from '../cli-context.ts';
 import { positiveInt } from '../options.ts';
 import { table } from '../output.ts';
 
@@ -8,9 +8,8 @@ export function registerRunsCommands(program: Command): void {
   runs.command('list').description('recent runs, newest first')
     .option('--job <job>', 'only this job')
     .option('--limit <n>', 'how many', '30')
-    .action(async (o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      const jobId = o.job ? core.catalog.jobs.get(o.job).id : undefined;
-      const list = core.catalog.runs.list({ ...(jobId ? { jobId } : {}), limit: positiveInt(o.limit, '--limit') });
+    .action(async (o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      const list = await api.runs.list.query({ ...(o.job ? { job: o.job } : {}), limit: positiveInt(o.limit, '--limit') });
       out.result(list, () => list.length ? table(['RUN', 'KIND', 'DATABASE', 'TRIGGER', 'STATUS', 'STARTED (UTC)', 'ERROR'],
         list.map((r) => [r.id, r.kind, r.databaseName ?? '-', r.trigger, r.status, r.startedAt.replace('T', ' ').slice(0, 19), r.errorMessage ?? ''])) : 'no runs yet');
     }));
