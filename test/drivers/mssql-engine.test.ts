@@ -185,6 +185,13 @@ describe('SQL Server engine against the TDS test server', () => {
     expect(fs.readdirSync(staging)).toEqual([]);
     expect(phases.at(-1)).toBe('recovery');
     expect(await e.check('MES_drill')).toMatchObject({ ok: true });
+
+    // On another server in another time zone, STOPAT is still written in the clock of the logs' server.
+    const other = await server({ edition: 'developer', utcOffsetMinutes: -300 });
+    const e2 = engine(other);
+    await e2.restore({ manifests, openArtifact: openFrom(archive), destination: 'MES_elsewhere', stopAt: plan.stopAt, jobs: 1, noOwner: false, workDir: tmp, logger: nullLogger });
+    expect(other.userStatements().find((x) => x.sql.includes('STOPAT'))!.params.stopat).toBe(serverLocal);
+    expect(other.model.db('MES_elsewhere')!.tables.get('dbo.Orders')).toBe(160);
   });
 
   it('refuses an out-of-order chain with the server\'s 4305 and leaves nothing behind', async () => {

@@ -27,6 +27,8 @@ export interface BackupHeader {
   recoveryModel: string;
   backupStart: number;
   backupFinish: number;
+  /** The writing server's clock offset: log record times (what STOPAT is compared with) are in its local time. */
+  utcOffsetMinutes: number;
   files: { logicalName: string; physicalName: string; type: 'D' | 'L'; fileGroup: string | null; sizeBytes: number }[];
   /** Full and differential backups: the tables as of lastLsn. */
   tables: Record<string, number> | null;

@@ -202,7 +202,7 @@ function backup(m: ServerModel, toks: Tok[], params: Record<string, ParamValue>)
     databaseBackupLsn: databaseBackupLsn.toString(),
     differentialBaseLsn: differential ? db.differentialBaseLsn!.toString() : null,
     recoveryForkId: db.recoveryForkId, recoveryModel: db.recoveryModel,
-    backupStart: start, backupFinish: Date.now(),
+    backupStart: start, backupFinish: Date.now(), utcOffsetMinutes: m.utcOffsetMinutes,
     files: db.files.map((f) => ({ ...f })),
     tables: isLog ? null : Object.fromEntries(db.tables),
     events: isLog ? db.events.filter((e) => e.lsn > firstLsn && e.lsn <= lastLsn).map((e) => ({ lsn: e.lsn.toString(), time: e.time, table: e.table, delta: e.delta })) : [],
@@ -333,7 +333,7 @@ function restore(m: ServerModel, toks: Tok[], params: Record<string, ParamValue>
     if (first > existing.lsn) return errors(msg.logTooRecent(first, existing.lsn));
     if (last <= existing.lsn) return errors(msg.logTooEarly(last, existing.lsn));
     const stopAtText = w.flags.get('STOPAT');
-    const stopAt = typeof stopAtText === 'string' ? m.parseLocal(stopAtText) : null;
+    const stopAt = typeof stopAtText === 'string' ? m.parseLocal(stopAtText, h.utcOffsetMinutes ?? m.utcOffsetMinutes) : null;
     if (stopAt !== null && Number.isNaN(stopAt)) return errors([{ number: 241, class: 16, message: 'Conversion failed when converting date and/or time from character string.' }]);
     for (const e of h.events) {
       if (BigInt(e.lsn) <= existing.lsn) continue;

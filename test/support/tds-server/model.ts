@@ -197,10 +197,11 @@ export class ServerModel {
   }
 
   /** Parses a server-local datetime text (STOPAT = '2026-03-01T14:22:00') to a UTC instant. */
-  parseLocal(text: string): number {
+  /** `offsetMinutes`: the clock the log records were written with (the source server's), by default this server's. */
+  parseLocal(text: string, offsetMinutes = this.utcOffsetMinutes): number {
     const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?$/.exec(text.trim());
     if (!m) return NaN;
     const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0), Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3)));
-    return ms - this.utcOffsetMinutes * 60_000;
+    return ms - offsetMinutes * 60_000;
   }
 }

@@ -214,6 +214,8 @@ export class MssqlEngine implements DatabaseEngine {
         recoveryForkId: str(row.recovery_fork_guid)?.toLowerCase() ?? null, isCopyOnly: row.is_copy_only === true,
         recoveryModel: str(row.recovery_model), backupStartedAt: started.toISOString(), backupFinishedAt: finished.toISOString(),
         nativeCompression: compression, stagingFile: fileName,
+        // Log record times are the source server's local time; STOPAT must be written in that clock.
+        serverUtcOffsetMinutes: String(facts.utcOffsetMinutes),
       };
       handedOver = true;
       await sink.file(fileName, decision.type === 'log' ? 'log' : 'backup', localPath, { compressed: compression });
@@ -318,7 +320,9 @@ export class MssqlEngine implements DatabaseEngine {
           }));
           moves = planMoves(files, req.destination, { dataPath: facts.dataPath, logPath: facts.logPath });
         }
-        const stopAt = m === lastLog && req.stopAt && i === req.manifests.length - 1 ? serverLocalText(req.stopAt, facts.utcOffsetMinutes) : null;
+        const sourceOffset = Number(m.chain.serverUtcOffsetMinutes);
+        const offset = typeof m.chain.serverUtcOffsetMinutes === 'string' && Number.isFinite(sourceOffset) ? sourceOffset : facts.utcOffsetMinutes;
+        const stopAt = m === lastLog && req.stopAt && i === req.manifests.length - 1 ? serverLocalText(req.stopAt, offset) : null;
         req.onPhase?.(`restore ${i + 1}/${req.manifests.length}`);
         if (i === 0 && !existing) created = true;
         await this.#run(restoreStepStatement({
