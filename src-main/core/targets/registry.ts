@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Target } from './target.ts';
 import { localDriver } from './local/driver.ts';
 import { sftpDriver } from './sftp/driver.ts';
+import { smbDriver } from './smb/driver.ts';
 import { LifeboatError } from '../errors/lifeboat-error.ts';
 
 export interface TargetOpenContext {
@@ -22,6 +23,7 @@ export interface TargetDriver<C = unknown> {
 export const TARGET_DRIVERS: Record<string, TargetDriver<any>> = {
   local: localDriver,
   sftp: sftpDriver,
+  smb: smbDriver,
 };
 
 export function targetDriver(kind: string): TargetDriver<unknown> {
