@@ -1,0 +1,122 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Code, Group, PasswordInput, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Page } from '../components/page.tsx';
+import { ProblemNotice } from '../components/problem-notice.tsx';
+import { StatusWord } from '../components/status-word.tsx';
+import { useApi } from '../store.ts';
+import { useAction, useQuery } from '../use-query.ts';
+import { folderPicker, problemOf, type ApiProblem } from '../api/client.ts';
+import { bytes } from '../format.ts';
+
+// What the operator chooses; `driver` is the agent's target kind behind it.
+const KINDS = [
+  { value: 'folder', label: 'Folder', driver: 'local' },
+  { value: 'usb', label: 'USB rotation set', driver: 'usb' },
+  { value: 'sftp', label: 'SFTP / NAS', driver: 'sftp' },
+  { value: 'smb', label: 'Windows share (SMB)', driver: 'smb' },
+] as const;
+
+interface TestOutcome { name: string; ok: boolean; freeBytes?: number | null; location?: string; objects?: number; problem?: ApiProblem; fingerprint?: string }
+
+/** Where backups go: add a target, test it, approve an SFTP server's host key. */
+export function TargetsPage() {
+  const api = useApi();
+  const list = useQuery(() => api.targets.list.query());
+  const kinds = useQuery(() => api.targets.kinds.query());
+  const [kind, setKind] = useState<(typeof KINDS)[number]['value']>('folder');
+  const [form, setForm] = useState({ name: '', path: '', host: '', port: '22', username: '', password: '' });
+  const [outcome, setOutcome] = useState<TestOutcome | null>(null);
+  const driver = KINDS.find((k) => k.value === kind)!.driver;
+  const available = (kinds.data ?? []).some((k) => k.kind === driver);
+  const pick = folderPicker();
+  const field = (k: keyof typeof form) => ({ value: form[k], onChange: (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value }) });
+
+  const runTest = async (name: string) => {
+    try {
+      const r = await api.targets.test.mutate({ target: name });
+      setOutcome({ name, ok: true, freeBytes: r.freeBytes, location: r.location, objects: r.objects });
+    } catch (e) {
+      const p = problemOf(e);
+      const fingerprint = p.code === 'HOST_KEY_UNKNOWN' ? p.message.match(/SHA256:[A-Za-z0-9+/]{43}/)?.[0] : undefined;
+      setOutcome({ name, ok: false, problem: p, ...(fingerprint ? { fingerprint } : {}) });
+    }
+    list.reload();
+  };
+  const save = useAction(async () => {
+    setOutcome(null);
+    const config = driver === 'local' ? { path: form.path } : { host: form.host, port: Number(form.port), username: form.username, path: form.path };
+    await api.targets.add.mutate({ name: form.name, kind: driver, config, ...(form.password ? { secret: form.password } : {}) });
+    await runTest(form.name);
+  });
+  const approve = useAction(async (name: string, fingerprint: string) => {
+    const cur = await api.targets.get.query({ target: name });
+    await api.targets.update.mutate({ target: name, config: { ...cur.config, hostKeySha256: fingerprint } });
+    await runTest(name);
+  });
+
+  return (
+    <Page title="Targets" intro="Where the backups are stored. Keep at least two, one of them offline.">
+      <Card withBorder padding="lg" component="form" aria-label="Add a target" onSubmit={(e: React.FormEvent) => { e.preventDefault(); void save.run(); }}>
+        <Title order={2} size="h3" mb="md">Add a target</Title>
+        <Stack>
+          <SegmentedControl size="md" value={kind} onChange={(v) => setKind(v as typeof kind)} data={KINDS.map((k) => ({ value: k.value, label: k.label }))} aria-label="Kind of target" />
+          {!available && kinds.data ? (
+            <Alert color="yellow" title={<span><span aria-hidden="true">{'\u26a0 '}</span>Not available in this agent</span>}>
+              <Text size="lg">This agent has no {KINDS.find((k) => k.value === kind)!.label} driver. Next step: use a folder or SFTP target, or update Lifeboat.</Text>
+            </Alert>
+          ) : null}
+          <SimpleGrid cols={2}>
+            <TextInput label="Name" required {...field('name')} />
+            {driver === 'sftp' ? <>
+              <TextInput label="Host" required {...field('host')} />
+              <TextInput label="Port" required {...field('port')} inputMode="numeric" />
+              <TextInput label="User name" required {...field('username')} />
+              <PasswordInput label="Password" {...field('password')} />
+              <TextInput label="Folder on the server" required {...field('path')} />
+            </> : (
+              <Group align="flex-end" wrap="nowrap">
+                <TextInput label="Folder" description="A local folder or a mounted disk" required style={{ flex: 1 }} {...field('path')} />
+                {pick ? <Button variant="light" onClick={() => void pick().then((p) => { if (p) setForm({ ...form, path: p }); })}>Choose…</Button> : null}
+              </Group>
+            )}
+          </SimpleGrid>
+          <Group><Button type="submit" size="lg" loading={save.busy} disabled={!available}>Save and test</Button></Group>
+          <ProblemNotice problem={save.error} title="The target could not be saved" />
+        </Stack>
+      </Card>
+      {outcome ? (
+        <Card withBorder padding="lg" aria-label={`Test result for ${outcome.name}`} data-testid="target-test">
+          <Group><StatusWord status={outcome.ok ? 'ok' : 'failed'} /><Text size="lg" fw={700}>{outcome.name}</Text></Group>
+          {outcome.ok ? (
+            <SimpleGrid cols={3} mt="md">
+              <div><Text c="dimmed">Location</Text><Text size="lg">{outcome.location}</Text></div>
+              <div><Text c="dimmed">Free space</Text><Text size="lg" data-testid="free-space">{outcome.freeBytes === null ? 'unknown' : bytes(outcome.freeBytes)}</Text></div>
+              <div><Text c="dimmed">Stored objects</Text><Text size="lg">{outcome.objects}</Text></div>
+            </SimpleGrid>
+          ) : outcome.fingerprint ? (
+            <Stack mt="md">
+              <Text size="lg">The server presented this host key. Compare it with the fingerprint its administrator gives you (ssh-keygen -lf on the server) before approving it:</Text>
+              <Code block fz="lg">{outcome.fingerprint}</Code>
+              <Group><Button size="lg" loading={approve.busy} onClick={() => void approve.run(outcome.name, outcome.fingerprint!)}>Approve this host key</Button></Group>
+              <ProblemNotice problem={approve.error} />
+            </Stack>
+          ) : <ProblemNotice problem={outcome.problem ?? null} title="The target did not pass its test" />}
+        </Card>
+      ) : null}
+      <ProblemNotice problem={list.error} />
+      <Table verticalSpacing="sm" fz="lg" aria-label="Targets">
+        <Table.Thead><Table.Tr><Table.Th>Name</Table.Th><Table.Th>Kind</Table.Th><Table.Th>Where</Table.Th><Table.Th /></Table.Tr></Table.Thead>
+        <Table.Tbody>
+          {(list.data ?? []).map((t) => (
+            <Table.Tr key={t.id}>
+              <Table.Td fw={700}>{t.name}</Table.Td>
+              <Table.Td>{KINDS.find((k) => k.driver === t.kind)?.label ?? t.kind}</Table.Td>
+              <Table.Td>{t.kind === 'sftp' ? `${String(t.config.username)}@${String(t.config.host)}:${String(t.config.path)}` : String(t.config.path)}</Table.Td>
+              <Table.Td><Button variant="light" onClick={() => void runTest(t.name)} aria-label={`Test ${t.name}`}>Test</Button></Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Page>
+  );
+}
