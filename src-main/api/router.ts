@@ -8,6 +8,7 @@ import { recoveryRouter } from './routers/recovery-router.ts';
 import { alertsRouter } from './routers/alerts-router.ts';
 import { settingsRouter, objectivesRouter } from './routers/settings-router.ts';
 import { eventsRouter } from './routers/events-router.ts';
+import { uiRouter } from './ui-procedures.ts';
 
 /**
  * The one API (DESIGN §2): the desktop window, the tray and the CLI all speak it. Clients import only
@@ -26,6 +27,7 @@ export const appRouter = router({
   objectives: objectivesRouter,
   schedule: scheduleRouter,
   events: eventsRouter,
+  ui: uiRouter,
 });
 
 export type AppRouter = typeof appRouter;

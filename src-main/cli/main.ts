@@ -17,6 +17,7 @@ import { registerAgentCommands } from './commands/agent.ts';
 import { registerAlertsCommands } from './commands/alerts.ts';
 import { registerObjectiveCommands } from './commands/objective.ts';
 import { registerDrillCommands } from './commands/drill.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerReportCommands } from './commands/report.ts';
 import { registerUserCommands } from './commands/user.ts';
@@ -36,6 +37,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerAlertsCommands,
   registerObjectiveCommands,
   registerDrillCommands,
+  registerServeCommand,
   registerAuditCommands,
   registerReportCommands,
   registerUserCommands,
