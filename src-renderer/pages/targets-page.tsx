@@ -24,7 +24,7 @@ export function TargetsPage() {
   const list = useQuery(() => api.targets.list.query());
   const kinds = useQuery(() => api.targets.kinds.query());
   const [kind, setKind] = useState<(typeof KINDS)[number]['value']>('folder');
-  const [form, setForm] = useState({ name: '', path: '', host: '', port: '22', username: '', password: '' });
+  const [form, setForm] = useState({ name: '', path: '', host: '', port: '22', username: '', password: '', share: '', domain: '' });
   const [outcome, setOutcome] = useState<TestOutcome | null>(null);
   const driver = KINDS.find((k) => k.value === kind)!.driver;
   const available = (kinds.data ?? []).some((k) => k.kind === driver);
@@ -44,7 +44,9 @@ export function TargetsPage() {
   };
   const save = useAction(async () => {
     setOutcome(null);
-    const config = driver === 'local' ? { path: form.path } : { host: form.host, port: Number(form.port), username: form.username, path: form.path };
+    const config = driver === 'local' ? { path: form.path }
+      : driver === 'smb' ? { host: form.host, port: Number(form.port), share: form.share, path: form.path, username: form.username, ...(form.domain ? { domain: form.domain } : {}) }
+      : { host: form.host, port: Number(form.port), username: form.username, path: form.path };
     await api.targets.add.mutate({ name: form.name, kind: driver, config, ...(form.password ? { secret: form.password } : {}) });
     await runTest(form.name);
   });
@@ -59,15 +61,23 @@ export function TargetsPage() {
       <Card withBorder padding="lg" component="form" aria-label="Add a target" onSubmit={(e: React.FormEvent) => { e.preventDefault(); void save.run(); }}>
         <Title order={2} size="h3" mb="md">Add a target</Title>
         <Stack>
-          <SegmentedControl size="md" value={kind} onChange={(v) => setKind(v as typeof kind)} data={KINDS.map((k) => ({ value: k.value, label: k.label }))} aria-label="Kind of target" />
+          <SegmentedControl size="md" value={kind} onChange={(v) => { setKind(v as typeof kind); setForm({ ...form, port: v === 'smb' ? '445' : '22' }); }} data={KINDS.map((k) => ({ value: k.value, label: k.label }))} aria-label="Kind of target" />
           {!available && kinds.data ? (
             <Alert color="yellow" title={<span><span aria-hidden="true">{'\u26a0 '}</span>Not available in this agent</span>}>
-              <Text size="lg">This agent has no {KINDS.find((k) => k.value === kind)!.label} driver. Next step: use a folder or SFTP target, or update Lifeboat.</Text>
+              <Text size="lg">This agent has no {KINDS.find((k) => k.value === kind)!.label} driver. Next step: use another kind of target, or update Lifeboat.</Text>
             </Alert>
           ) : null}
           <SimpleGrid cols={2}>
             <TextInput label="Name" required {...field('name')} />
-            {driver === 'sftp' ? <>
+            {driver === 'smb' ? <>
+              <TextInput label="Server" description="Host name or address, without slashes" required {...field('host')} />
+              <TextInput label="Share" required {...field('share')} />
+              <TextInput label="Folder inside the share" description="Empty for the share's root" {...field('path')} />
+              <TextInput label="Port" required {...field('port')} inputMode="numeric" />
+              <TextInput label="User name" required {...field('username')} />
+              <TextInput label="Domain" description="Leave empty for a local account" {...field('domain')} />
+              <PasswordInput label="Password" required {...field('password')} />
+            </> : driver === 'sftp' ? <>
               <TextInput label="Host" required {...field('host')} />
               <TextInput label="Port" required {...field('port')} inputMode="numeric" />
               <TextInput label="User name" required {...field('username')} />
@@ -111,7 +121,7 @@ export function TargetsPage() {
             <Table.Tr key={t.id}>
               <Table.Td fw={700}>{t.name}</Table.Td>
               <Table.Td>{KINDS.find((k) => k.driver === t.kind)?.label ?? t.kind}</Table.Td>
-              <Table.Td>{t.kind === 'sftp' ? `${String(t.config.username)}@${String(t.config.host)}:${String(t.config.path)}` : String(t.config.path)}</Table.Td>
+              <Table.Td>{t.kind === 'sftp' ? `${String(t.config.username)}@${String(t.config.host)}:${String(t.config.path)}` : t.kind === 'smb' ? `\\\\${String(t.config.host)}\\${String(t.config.share)}${t.config.path ? `\\${String(t.config.path)}` : ''}` : String(t.config.path)}</Table.Td>
               <Table.Td><Button variant="light" onClick={() => void runTest(t.name)} aria-label={`Test ${t.name}`}>Test</Button></Table.Td>
             </Table.Tr>
           ))}
