@@ -15,6 +15,8 @@ import { runBackup } from '../runner/run-backup.ts';
 import { DEFAULT_JOB_OPTIONS } from '../catalog/jobs-repo.ts';
 import { integrityGate, type GateResult } from './integrity-gate.ts';
 import { utcStamp } from '../util/ids.ts';
+import { needsFirstAdmin } from '../audit/users.ts';
+import { requireSignature, restoreObject } from '../audit/esign.ts';
 
 export interface RestoreRequest {
   /** A set id; or a database (with `at`) for which the engine plans the sets. */
@@ -34,6 +36,8 @@ export interface RestoreRequest {
   jobs?: number;
   noOwner?: boolean;
   requestedBy?: string;
+  /** E-signature for restoring over a database (signAction 'restore.overwrite' on '<source>/<database>'). */
+  signatureId?: string | null;
   onPhase?: (phase: string) => void;
 }
 
@@ -88,6 +92,8 @@ export async function restoreSet(ctx: CoreContext, req: RestoreRequest): Promise
   fs.mkdirSync(workDir, { recursive: true, mode: 0o700 });
   let safetySetId: string | null = null;
   try {
+    // Part 11: once the site has user accounts, restoring over a database needs an e-signature, bound to this restore.
+    if (mode === 'overwrite' && !needsFirstAdmin(ctx)) requireSignature(ctx, req.signatureId, 'restore.overwrite', restoreObject(sourceRec.name, destination), { usedFor: restoreId });
     // Integrity gate: every file of every set in the plan, on the copy that will be read.
     phase('integrity');
     const gates: GateResult[] = [];
