@@ -22,7 +22,7 @@ export function useQuery<T>(load: () => Promise<T>, deps: unknown[] = []): Query
       (d) => { if (mine === seq.current) { setData(d); setError(null); setLoading(false); } },
       (e: unknown) => { if (mine === seq.current) { setError(problemOf(e)); setLoading(false); } },
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `load` is a new closure every render; `deps` says when it really changed.
   }, [tick, nonce, ...deps]);
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   return { data, error, loading, reload };

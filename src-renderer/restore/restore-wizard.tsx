@@ -62,14 +62,15 @@ export function RestoreWizard() {
     if (pointMode === 'time' && !atIso) return;
     setPlan(null);
     api.ui.restorePlan.query(point).then((p) => setPlan({ plan: p, problem: null }), (e: unknown) => setPlan({ plan: null, problem: problemOf(e) }));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `point` is rebuilt every render from the values listed here.
   }, [api, database, server, pointMode, setId, atIso, step]);
 
   const check = useAction(async () => {
     setPreflight(null);
     setPreflight(await api.ui.preflight.mutate({ ...point, ...(destSource ? { sourceName: destSource } : {}), ...(destMode === 'original' ? { overwrite: true } : { as: destination }) }));
   });
-  useEffect(() => { if (step === 3) void check.run(); /* eslint-disable-next-line react-hooks/exhaustive-deps */ }, [step]);
+  // Entering the pre-flight step runs the checks; leaving and coming back runs them again.
+  useEffect(() => { if (step === 3) void check.run(); }, [step]);
 
   const runIdRef = useRef<string | null>(null);
   const restore = useAction(async () => {
