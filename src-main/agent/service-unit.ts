@@ -11,6 +11,8 @@ export interface ServiceVars {
   home: string;
   node: string;
   main: string;
+  /** Seconds running backups get to finish at shutdown. */
+  grace: number;
   /** Seconds systemd waits after SIGTERM: the agent's grace period plus time to record the outcome. */
   stopTimeout: number;
 }
@@ -41,7 +43,7 @@ export function renderWinswConfig(vars: Omit<ServiceVars, 'user'>): string {
     '  <name>Lifeboat backup agent</name>',
     '  <description>Runs scheduled database backups with nobody logged in.</description>',
     `  <executable>${esc(vars.node)}</executable>`,
-    `  <arguments>"${esc(vars.main)}" agent --home "${esc(vars.home)}"</arguments>`,
+    `  <arguments>"${esc(vars.main)}" agent --home "${esc(vars.home)}" --grace ${vars.grace}</arguments>`,
     `  <env name="LIFEBOAT_HOME" value="${esc(vars.home)}"/>`,
     '  <startmode>Automatic</startmode>',
     '  <stoptimeout>' + vars.stopTimeout + 'sec</stoptimeout>',

@@ -9,14 +9,14 @@ export type ApiClient = TRPCClient<AppRouter>;
  * plain HTTP; subscriptions are server-sent events; the token goes in a header on both. This file imports
  * only types from the server side, so the renderer can bundle it.
  */
-export function createApiClient(opts: { url: string; token: string }): ApiClient {
+export function createApiClient(opts: { url: string; token: string; fetch?: typeof fetch }): ApiClient {
   const headers = { authorization: `Bearer ${opts.token}` };
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url: opts.url, EventSource: FetchEventSource as unknown as typeof EventSource, eventSourceOptions: () => ({ headers }) as EventSourceInit }),
-        false: httpLink({ url: opts.url, headers }),
+        false: httpLink({ url: opts.url, headers, ...(opts.fetch ? { fetch: opts.fetch } : {}) }),
       }),
     ],
   });

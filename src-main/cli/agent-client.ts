@@ -1,6 +1,7 @@
 import { TRPCClientError } from '@trpc/client';
 import { createApiClient, type ApiClient } from '../api/client.ts';
 import { readAgentInfo, type AgentInfo } from '../api/agent-info.ts';
+import { loopbackFetch } from '../api/loopback-fetch.ts';
 import { pidAlive } from '../core/catalog/runs-repo.ts';
 import { LifeboatError } from '../core/errors/lifeboat-error.ts';
 import { isErrorCode } from '../core/errors/codes.ts';
@@ -12,7 +13,7 @@ import { isErrorCode } from '../core/errors/codes.ts';
 export async function findAgent(agentInfoFile: string, timeoutMs = 3000): Promise<{ info: AgentInfo; client: ApiClient } | null> {
   const info = readAgentInfo(agentInfoFile);
   if (!info || !pidAlive(info.pid)) return null;
-  const client = createApiClient({ url: info.url, token: info.token });
+  const client = createApiClient({ url: info.url, token: info.token, fetch: loopbackFetch });
   try {
     const who = await Promise.race([
       client.status.agent.query(),

@@ -64,12 +64,13 @@ export function registerAgentCommands(program: Command): void {
   agent.command('install-service').description('install the agent as a service that starts at boot (systemd on Linux, WinSW on Windows)')
     .option('--dry-run', 'print the service definition and the commands, change nothing')
     .option('--user <name>', 'the account the service runs as (Linux)', os.userInfo().username)
-    .option('--grace <seconds>', 'shutdown grace period of the agent', '60')
     .action(async (o, cmd: Command) => {
       const g = globalOptions(cmd);
       const out = createOutput(Boolean(g.json));
       const home = g.home ? path.resolve(g.home) : lifeboatHome();
-      const vars = { user: o.user as string, home, node: process.execPath, main: MAIN, stopTimeout: positiveInt(o.grace, '--grace') + 30 };
+      // --grace belongs to `agent`; commander hands it to the parent command.
+      const grace = positiveInt(String((cmd.optsWithGlobals() as { grace?: string }).grace ?? '60'), '--grace');
+      const vars = { user: o.user as string, home, node: process.execPath, main: MAIN, grace, stopTimeout: grace + 30 };
       if (process.platform === 'win32') {
         const xml = renderWinswConfig(vars);
         const wrapper = path.join(path.dirname(process.execPath), 'lifeboat-service.exe');
