@@ -1,4 +1,4 @@
-import type { Row } from './session.ts';
+import type { Row } from './run-statement.ts';
 
 /** What Lifeboat needs to know about the instance, read once per engine. */
 export interface ServerFacts {
