@@ -12,6 +12,8 @@ import { writeSmtpSettings } from '../../src-main/core/alerts/smtp-settings.ts';
 import type { AlertService } from '../../src-main/core/alerts/alert-service.ts';
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server.ts';
 import { freePort } from '../support/free-port.ts';
+import { createInProcessClient } from '../../src-main/api/in-process-client.ts';
+import { inProcessServices } from '../../src-main/api/in-process-services.ts';
 
 let home: string;
 let core: CoreContext;
@@ -86,5 +88,24 @@ describe('alerts by e-mail through a real SMTP server', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.messages).toHaveLength(2);
     expect(core.catalog.alerts.list({ status: 'acknowledged' })[0]).toMatchObject({ ackBy: 'operator', occurrences: 3 });
+  });
+
+  it('SMTP settings through the API: the password is sealed and never returned; a test message reaches the relay', async () => {
+    const api = createInProcessClient(() => ({ core, services: inProcessServices(core), actor: 'test' }));
+    const before = smtp.messages.length;
+    const set = await api.settings.smtp.set.mutate({ user: 'relay-user', password: 'relay-secret-8812', to: ['ops@plant.example', 'it@plant.example'] });
+    expect(JSON.stringify(set)).not.toContain('relay-secret-8812');
+    const got = await api.settings.smtp.get.query();
+    expect(got).toMatchObject({ hasPassword: true, user: 'relay-user', to: ['ops@plant.example', 'it@plant.example'] });
+    expect(JSON.stringify(got)).not.toContain('relay-secret-8812');
+    expect(core.catalog.getSetting('alerts.smtp.password')).not.toContain('relay-secret-8812');
+    await api.settings.smtp.set.mutate({ user: null, password: null });
+    const sent = await api.settings.smtp.test.mutate();
+    expect(sent.sentTo).toEqual(['ops@plant.example', 'it@plant.example']);
+    const mails = await smtp.waitFor(before + 1);
+    expect(mails.at(-1)!.to).toEqual(['ops@plant.example', 'it@plant.example']);
+    expect(mails.at(-1)!.subject).toContain('test message');
+    const bad = await api.settings.smtp.set.mutate({ to: ['not an address'] }).catch((e: { data: { code: string; fields: string[] } }) => e.data);
+    expect(bad).toMatchObject({ code: 'USAGE', fields: ['to.0'] });
   });
 });

@@ -8,6 +8,8 @@ import { startAgent, type Agent } from '../../src-main/agent/agent.ts';
 import { createApiClient, type ApiClient } from '../../src-main/api/client.ts';
 import { readAgentInfo } from '../../src-main/api/agent-info.ts';
 import { nullLogger } from '../../src-main/core/util/logger.ts';
+import { startApiServer } from '../../src-main/api/http-server.ts';
+import { inProcessServices } from '../../src-main/api/in-process-services.ts';
 
 let pg: PgServer;
 let home: string;
@@ -139,5 +141,28 @@ describe('the local API over HTTP', () => {
     const sets = await api.sets.list.query({ database: 'lims' });
     expect(sets).toHaveLength(1);
     expect(sets[0]!.verifications.every((v) => v.result === 'passed')).toBe(true);
+  });
+
+  it('keeps a hook for the renderer\'s static files: served without the token, the API still needs it', async () => {
+    const srv = await startApiServer({
+      token: 'static-test-token-0123456789',
+      createContext: () => ({ core: agent.core, services: inProcessServices(agent.core), actor: 'api' }),
+      staticHandler: (req, res) => {
+        if (req.url !== '/') return false;
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Lifeboat</title>');
+        return true;
+      },
+    });
+    try {
+      const get = (p: string, headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${srv.port}${p}`, { headers });
+      const page = await get('/');
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>Lifeboat</title>');
+      expect((await get('/trpc/status.agent')).status).toBe(401);
+      expect((await get('/trpc/status.agent', { authorization: 'Bearer static-test-token-0123456789' })).status).toBe(200);
+      expect((await get('/elsewhere')).status).toBe(404);
+    } finally {
+      await srv.close();
+    }
   });
 });
