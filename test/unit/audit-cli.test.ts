@@ -57,6 +57,12 @@ describe('lifeboat user', () => {
     const events = (await cli(['--json', 'audit', 'list', '--limit', '100'])).json as { action: string; outcome: string }[];
     expect(events.filter((e) => e.action === 'auth.login').map((e) => e.outcome).sort()).toEqual(['failure', 'success']);
     expect(JSON.stringify(events)).not.toContain(env.PW);
+    const sig = await cli(['--json', 'user', 'sign', '--as', 'alice', '--as-password-env', 'PW', '--action', 'restore.overwrite', '--object', 'plant-pg/mes', '--meaning', 'approved', '--reason', 'CHG-9']);
+    expect(sig.code, sig.stderr).toBe(0);
+    expect(sig.json).toMatchObject({ id: expect.stringMatching(/^sig_/), fullName: 'Alice Andersen', meaning: 'approved', object: 'plant-pg/mes', usedAt: null });
+    const viewer = await cli(['user', 'sign', '--as', 'bob', '--as-password-env', 'PW2', '--action', 'restore.overwrite', '--object', 'plant-pg/mes', '--meaning', 'approved', '--reason', 'x']);
+    expect(viewer.code).toBe(1);
+    expect(viewer.stderr).toContain("the role 'viewer' may not sign");
   });
 });
 

@@ -8,6 +8,8 @@ import { addUser, authenticate, changePassword, listUsers, needsFirstAdmin, setU
 import { createSession, endSession } from '../../core/audit/sessions.ts';
 import type { Session } from '../../core/audit/authorize.ts';
 import { isRole } from '../../core/audit/roles.ts';
+import { MEANINGS, signAction } from '../../core/audit/esign.ts';
+import type { SignatureMeaning } from '../../core/catalog/signatures-repo.ts';
 
 interface AsOptions { as?: string; asPasswordEnv?: string; asPasswordStdin?: boolean }
 
@@ -84,5 +86,21 @@ export function registerUserCommands(program: Command): void {
       if (!isRole(role)) throw new LifeboatError('USAGE', { verb: 'change', thing: 'role of user', where: name, cause: 'the role must be viewer, operator or admin' });
       const u = await actingAs(core, o, async (s) => setUserRole(core, name, role, s, o.reason ?? null));
       out.result(u, () => `${u.name} is now ${u.role}`);
+    }));
+  user.command('sign')
+    .description('e-sign an action (e.g. restore.overwrite on <source>/<database>): re-enter the password, give a meaning and a reason; prints the signature id the action needs')
+    .requiredOption('--as <user>', 'the signer')
+    .option('--as-password-env <var>', 'the signer\'s password from this environment variable')
+    .option('--as-password-stdin', 'the signer\'s password from standard input')
+    .requiredOption('--action <action>', 'restore.overwrite, restore.integrity-override, sets.delete or legal-hold.release')
+    .requiredOption('--object <object>', 'what the action is on, e.g. plant-pg/mes')
+    .requiredOption('--meaning <meaning>', MEANINGS.join(', '))
+    .requiredOption('--reason <text>', 'why (printed with the signature)')
+    .action(async (o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+      const pw = readSecret({ env: o.asPasswordEnv, stdin: o.asPasswordStdin }, `password of ${o.as}`);
+      if (pw === null) throw new LifeboatError('USAGE', { verb: 'sign', thing: 'action', where: o.action, cause: 'give the password with --as-password-env or --as-password-stdin' });
+      const id = await signAction(core, { user: o.as, password: pw, meaning: o.meaning as SignatureMeaning, action: o.action, object: o.object, reason: o.reason });
+      const sig = core.catalog.signatures.get(id)!;
+      out.result(sig, () => [`signature ${id}`, `  ${sig.fullName} (${sig.userName}), ${sig.meaning}, ${sig.signedAt}: ${sig.action} on ${sig.object}: ${sig.reason}`]);
     }));
 }

@@ -47,7 +47,7 @@ export async function addUser(ctx: CoreContext, input: { name: string; fullName?
   }
   checkPassword(ctx, input.name, input.password);
   const u = ctx.catalog.users.add({ name: input.name, fullName: input.fullName?.trim() || input.name, role: input.role, passwordHash: await hashPassword(input.password) });
-  ctx.catalog.audit.append({ actor: by?.user ?? ctx.actor, role: by?.role ?? null, action: 'user.add', object: u.name, outcome: 'success', reason: first ? 'first start: initial admin' : null, newValue: { name: u.name, fullName: u.fullName, role: u.role } });
+  ctx.catalog.audit.append({ actor: by?.user ?? ctx.actor, role: by?.role, action: 'user.add', object: u.name, outcome: 'success', reason: first ? 'first start: initial admin' : null, newValue: { name: u.name, fullName: u.fullName, role: u.role } });
   return toUserView(u);
 }
 

@@ -23,6 +23,6 @@ export function setDatabaseProfile(ctx: CoreContext, p: { server: string; databa
   };
   const saved = ctx.catalog.profiles.set(next);
   const view = (x: typeof next | undefined) => (x ? { classification: x.classification, criticality: x.criticality, owner: x.owner, notes: x.notes } : null);
-  ctx.catalog.audit.append({ actor: by?.user ?? ctx.actor, role: by?.role ?? null, action: 'profile.change', object, outcome: 'success', reason, oldValue: view(old), newValue: view(next) });
+  ctx.catalog.audit.append({ actor: by?.user ?? ctx.actor, role: by?.role, action: 'profile.change', object, outcome: 'success', reason, oldValue: view(old), newValue: view(next) });
   return saved;
 }
