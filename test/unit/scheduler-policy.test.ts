@@ -79,6 +79,24 @@ describe('missed runs after downtime', () => {
   });
 });
 
+describe('disabled jobs', () => {
+  it('a job disabled over several slots is not caught up when enabled again', async () => {
+    env = tempCatalog();
+    const id = env.addJob('hourly', 'hourly', { options: { timezone: 'UTC' } });
+    const clock = new FakeClock('2026-06-01T09:59:00Z');
+    const exec = recordingExecutor(() => clock.now());
+    const s = new Scheduler({ catalog: env.catalog, clock, execute: exec.execute, maxConcurrent: 2, defaultTimezone: 'UTC' });
+    s.tick();
+    env.catalog.jobs.update(id, { enabled: false });
+    await step(s, clock, 4 * 60 - 1);
+    env.catalog.jobs.update(id, { enabled: true });
+    s.tick();
+    await step(s, clock, 62); // enabled at 13:58: runs at 14:00 and 15:00, nothing for 10:00-13:00
+    expect(exec.calls.map((c) => [c.at, c.trigger])).toEqual([['2026-06-01T14:00:00.000Z', 'schedule'], ['2026-06-01T15:00:00.000Z', 'schedule']]);
+    expect(env.catalog.schedule.events({ jobId: id }).map((e) => e.outcome)).toEqual(['ran', 'ran']);
+  });
+});
+
 describe('queue: overlap, concurrency, priority, blackouts, retries', () => {
   it('a job never overlaps itself and at most maxConcurrent jobs run; log backups go before fulls', async () => {
     env = tempCatalog();

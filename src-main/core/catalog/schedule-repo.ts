@@ -43,6 +43,11 @@ export class ScheduleRepo {
       .run(s.jobId, s.schedule, s.timezone, s.lastSlot, at);
   }
 
+  /** Forgets where a job's schedule stood (a disabled job): when it is enabled again it counts from then. */
+  clearState(jobId: string): void {
+    this.#db.prepare('DELETE FROM schedule_state WHERE job_id = ?').run(jobId);
+  }
+
   record(e: Omit<ScheduleEvent, 'id' | 'runIds' | 'detail'> & { runIds?: string[]; detail?: Record<string, unknown> }): ScheduleEvent {
     const id = newId('slt');
     this.#db.prepare('INSERT INTO schedule_events (id, job_id, slot_at, recorded_at, outcome, trigger, missed_slots, run_ids, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')

@@ -81,7 +81,11 @@ export class Scheduler {
     if (this.#stopped) return;
     const now = this.#o.clock.now();
     for (const job of this.#o.catalog.jobs.list()) {
-      if (!job.enabled || !job.schedule) continue;
+      if (!job.enabled || !job.schedule) {
+        // Slots of a disabled job were never promised: no catch-up or missed-run alert once it is enabled.
+        if (this.#o.catalog.schedule.state(job.id)) this.#o.catalog.schedule.clearState(job.id);
+        continue;
+      }
       try {
         this.#checkJob(job, now);
       } catch (err) {
