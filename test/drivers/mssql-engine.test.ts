@@ -117,6 +117,28 @@ describe('SQL Server engine against the TDS test server', () => {
     expect(fs.readdirSync(staging)).toEqual([]);
   });
 
+  it('COPY_ONLY leaves the differential base alone: the next DIFF still builds on the conventional full', async () => {
+    const s = await server({ edition: 'standard', databases: [{ name: 'MES', recoveryModel: 'FULL', tables: { 'dbo.Orders': 1 } }] });
+    const e = engine(s);
+    const sink = new FolderSink(archive);
+    const history: PlannableSet[] = [];
+    history.push(asPlannable('set_full', new Date(), await e.backup(req('MES', 'full', history), sink)));
+    s.model.write('MES', 'dbo.Orders', 1);
+    const copy = await e.backup(req('MES', 'copy-only', history), sink);
+    history.push(asPlannable('set_copy', new Date(), copy));
+    expect(copy.chain.isCopyOnly).toBe(true);
+    expect(s.userStatements().filter((x) => x.sql.startsWith('BACKUP')).at(-1)!.sql).toBe('BACKUP DATABASE @db TO DISK = @path WITH CHECKSUM, COMPRESSION, COPY_ONLY, INIT, FORMAT, NAME = @label, STATS = 10');
+    expect(sink.received.at(-1)!.name).toMatch(/^MES_FULL_COPY_ONLY_/);
+    s.model.write('MES', 'dbo.Orders', 1);
+    const diff = await e.backup(req('MES', 'diff', history), sink);
+    expect(diff).toMatchObject({ type: 'diff', parentSetId: 'set_full' });
+    expect(diff.chain.differentialBaseLsn).toBe(history[0]!.chain.checkpointLsn);
+    // Lifeboat holding only the copy-only full: a DIFF on the server's base cannot be restored from the catalog.
+    const escalated = await e.backup(req('MES', 'diff', [history[1]!]), sink);
+    expect(escalated.type).toBe('full');
+    expect(escalated.escalatedBecause).toContain('Lifeboat does not hold');
+  });
+
   it('escalates LOG to FULL when there is no chain and refuses LOG under SIMPLE recovery', async () => {
     const s = await server({ edition: 'standard', databases: [{ name: 'MES', recoveryModel: 'FULL' }, { name: 'Hist', recoveryModel: 'SIMPLE' }] });
     const e = engine(s);
