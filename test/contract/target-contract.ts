@@ -100,8 +100,10 @@ export function describeTargetContract(name: string, makeTarget: () => Promise<T
     it('lists recursively by name prefix, with sizes, and an unknown prefix as empty', async () => {
       const t = await fresh();
       const names = ['lifeboat/s1/db1/a/MANIFEST.json', 'lifeboat/s1/db1/a/data.dump', 'lifeboat/s1/db2/b/data.dump', 'lifeboat/s2/x/y/z.bin', 'other/file.txt'];
+      // A target may hold objects of its own from the start (a rotated disk's marker): compare what was added.
+      const before = new Set((await t.list('')).map((o) => o.name));
       for (const [i, n] of names.entries()) await t.put(n, Readable.from([Buffer.alloc(i + 1, 7)]));
-      const all = await t.list('');
+      const all = (await t.list('')).filter((o) => !before.has(o.name));
       expect(all.map((o) => o.name).sort()).toEqual([...names].sort());
       const s1 = await t.list('lifeboat/s1/');
       expect(s1.map((o) => o.name).sort()).toEqual(names.slice(0, 3));

@@ -15,6 +15,7 @@ import { EvidenceRepo } from './evidence-repo.ts';
 import { AlertsRepo } from './alerts-repo.ts';
 import { ObjectivesRepo } from './objectives-repo.ts';
 import { ScheduleRepo } from './schedule-repo.ts';
+import { MediaRepo } from './media-repo.ts';
 
 /** The catalog: one SQLite file, one object per table family. The only module that writes SQL. */
 export class Catalog {
@@ -37,6 +38,7 @@ export class Catalog {
   readonly alerts: AlertsRepo;
   readonly objectives: ObjectivesRepo;
   readonly schedule: ScheduleRepo;
+  readonly media: MediaRepo;
 
   constructor(file: string, opts: { readonly?: boolean } = {}) {
     this.file = file;
@@ -58,6 +60,7 @@ export class Catalog {
     this.alerts = new AlertsRepo(this.db);
     this.objectives = new ObjectivesRepo(this.db);
     this.schedule = new ScheduleRepo(this.db);
+    this.media = new MediaRepo(this.db);
   }
 
   getSetting(key: string): string | undefined {

@@ -3,6 +3,7 @@ import type { Target } from './target.ts';
 import { localDriver } from './local/driver.ts';
 import { sftpDriver } from './sftp/driver.ts';
 import { smbDriver } from './smb/driver.ts';
+import { usbDriver } from './usb/driver.ts';
 import { LifeboatError } from '../errors/lifeboat-error.ts';
 
 export interface TargetOpenContext {
@@ -24,6 +25,7 @@ export const TARGET_DRIVERS: Record<string, TargetDriver<any>> = {
   local: localDriver,
   sftp: sftpDriver,
   smb: smbDriver,
+  usb: usbDriver,
 };
 
 export function targetDriver(kind: string): TargetDriver<unknown> {

@@ -1,4 +1,5 @@
 import { sql as m001 } from './001-core.ts';
+import { sql as m003 } from './003-media.ts';
 import { sql as m004 } from './004-agent.ts';
 import { sql as m005 } from './005-audit.ts';
 
@@ -8,6 +9,7 @@ import { sql as m005 } from './005-audit.ts';
  */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'core', sql: m001 },
+  { version: 3, name: 'media', sql: m003 },
   { version: 4, name: 'agent', sql: m004 },
   { version: 5, name: 'audit', sql: m005 },
 ];

@@ -36,10 +36,8 @@ export function withRetry(inner: Target, policy: RetryPolicy = DEFAULT_RETRY, ho
       }
     }
   };
-  const wrapped: Target = {
-    kind: inner.kind,
-    location: inner.location,
-    capabilities: inner.capabilities,
+  // Delegating by prototype keeps what a driver adds beyond the seam (a rotated disk's identity) visible.
+  const wrapped: Target = Object.assign(Object.create(inner) as Target, {
     put(name: string, data: Readable, opts?: { signal?: AbortSignal }): Promise<PutResult> {
       const factory = replayOf(data);
       return attempt('put', name, (n) => inner.put(name, n === 1 || !factory ? data : replayable(factory), opts),
@@ -50,7 +48,7 @@ export function withRetry(inner: Target, policy: RetryPolicy = DEFAULT_RETRY, ho
     list: (prefix) => attempt('list', prefix, () => inner.list(prefix)),
     remove: (name) => attempt('remove', name, () => inner.remove(name)),
     close: () => inner.close(),
-  };
+  } satisfies Pick<Target, 'put' | 'get' | 'stat' | 'list' | 'remove' | 'close'>);
   if (inner.hash) wrapped.hash = (name) => attempt('hash', name, () => inner.hash!(name));
   if (inner.freeSpace) wrapped.freeSpace = () => attempt('freeSpace', undefined, () => inner.freeSpace!());
   return wrapped;

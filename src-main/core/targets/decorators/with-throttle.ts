@@ -12,10 +12,8 @@ export interface ThrottleLimits {
 export function withThrottle(inner: Target, limits: ThrottleLimits): Target {
   const up = limits.uploadBytesPerSecond ? new TokenBucket(limits.uploadBytesPerSecond) : null;
   const down = limits.downloadBytesPerSecond ? new TokenBucket(limits.downloadBytesPerSecond) : null;
-  const wrapped: Target = {
-    kind: inner.kind,
-    location: inner.location,
-    capabilities: inner.capabilities,
+  // Delegating by prototype keeps what a driver adds beyond the seam (a rotated disk's identity) visible.
+  const wrapped: Target = Object.assign(Object.create(inner) as Target, {
     put: (name, data, opts) => inner.put(name, up ? paced(data, up) : data, opts),
     get: async (name, range) => {
       const r = await inner.get(name, range);
@@ -25,7 +23,7 @@ export function withThrottle(inner: Target, limits: ThrottleLimits): Target {
     list: (prefix) => inner.list(prefix),
     remove: (name) => inner.remove(name),
     close: () => inner.close(),
-  };
+  } satisfies Pick<Target, 'put' | 'get' | 'stat' | 'list' | 'remove' | 'close'>);
   if (inner.hash) wrapped.hash = (name) => inner.hash!(name);
   if (inner.freeSpace) wrapped.freeSpace = () => inner.freeSpace!();
   return wrapped;
