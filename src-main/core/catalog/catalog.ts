@@ -15,6 +15,7 @@ import { EvidenceRepo } from './evidence-repo.ts';
 import { AlertsRepo } from './alerts-repo.ts';
 import { ObjectivesRepo } from './objectives-repo.ts';
 import { ScheduleRepo } from './schedule-repo.ts';
+import { DrillsRepo } from './drills-repo.ts';
 import { MediaRepo } from './media-repo.ts';
 
 /** The catalog: one SQLite file, one object per table family. The only module that writes SQL. */
@@ -38,6 +39,7 @@ export class Catalog {
   readonly alerts: AlertsRepo;
   readonly objectives: ObjectivesRepo;
   readonly schedule: ScheduleRepo;
+  readonly drills: DrillsRepo;
   readonly media: MediaRepo;
 
   constructor(file: string, opts: { readonly?: boolean } = {}) {
@@ -60,6 +62,7 @@ export class Catalog {
     this.alerts = new AlertsRepo(this.db);
     this.objectives = new ObjectivesRepo(this.db);
     this.schedule = new ScheduleRepo(this.db);
+    this.drills = new DrillsRepo(this.db);
     this.media = new MediaRepo(this.db);
   }
 

@@ -37,6 +37,8 @@ export interface DatabaseEngine {
   dropDatabase(database: string): Promise<void>;
   /** Optional: an integrity check of a database (DBCC CHECKDB for drills); corruption is `ok: false`, not a throw. */
   check?(database: string): Promise<EngineCheckResult>;
+  /** Optional, for drills: one read-only probe query in a (scratch) database; returns the first column of the first row. */
+  runProbeQuery?(database: string, sql: string, opts?: { timeoutMs?: number }): Promise<unknown>;
   close(): Promise<void>;
 }
 
