@@ -83,7 +83,7 @@ export function JobsPage() {
         <Stack>
           <SimpleGrid cols={2}>
             <TextInput label="Job name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-            <Select label="Source" required placeholder="Choose a server" value={source} onChange={setSource} data={(sources.data ?? []).map((s) => s.name)} />
+            <Select label="Source" required placeholder="Choose a server" value={source} onChange={setSource} allowDeselect={false} data={(sources.data ?? []).map((s) => s.name)} />
             <MultiSelect label="Databases" required placeholder={source ? 'Choose databases' : 'Choose a source first'} value={databases} onChange={setDatabases} data={dbChoices} searchable />
             <MultiSelect label="Targets" required placeholder="Choose where to store" value={chosenTargets} onChange={setChosenTargets} data={(targets.data ?? []).map((t) => t.name)} />
           </SimpleGrid>

@@ -77,14 +77,19 @@ export function RestoreWizard() {
     setPhases([]);
     setResult(null);
     runIdRef.current = null;
-    // Progress arrives as events; the restore's run is the one that starts for this database.
+    // Progress arrives as events; the restore's run is the one that starts for this database. The stream
+    // must be open before the restore starts, or its first events would be missed.
+    let started!: () => void;
+    const open = new Promise<void>((r) => { started = r; });
     const sub = api.events.runs.subscribe({}, {
+      onStarted: () => started(),
       onData: (e) => {
         const ev = e as { type: string; runId?: string; kind?: string; database?: string | null; phase?: string };
         if (ev.type === 'run.started' && ev.kind === 'restore' && ev.database === database && !runIdRef.current) runIdRef.current = ev.runId ?? null;
         if (ev.type === 'run.progress' && ev.runId === runIdRef.current && ev.phase) setPhases((p) => (p.includes(ev.phase!) ? p : [...p, ev.phase!]));
       },
     });
+    await Promise.race([open, new Promise((r) => setTimeout(r, 5000))]);
     try {
       const r = await api.recovery.restore.mutate({
         database, ...(pointMode === 'set' && setId ? { setId } : {}), ...(pointMode === 'time' && atIso ? { at: atIso } : {}),
@@ -110,7 +115,7 @@ export function RestoreWizard() {
       <Stepper active={step} onStepClick={(s) => { if (s < step && !restore.busy && !result) setStep(s); }} size="lg" allowNextStepsSelect={false}>
         <Stepper.Step label="Database" description={database || 'choose'}>
           <Card withBorder padding="lg">
-            <Select label="Which database?" size="lg" placeholder="Choose a database" data={databases} value={db} onChange={(v) => { setDb(v); setSetId(null); setPlan(null); }} searchable />
+            <Select label="Which database?" size="lg" placeholder="Choose a database" data={databases} value={db} onChange={(v) => { setDb(v); setSetId(null); setPlan(null); }} searchable allowDeselect={false} />
             {sets.data && databases.length === 0 ? <Text mt="md" size="lg">There are no backups to restore yet. Next step: run a job on the Jobs page.</Text> : null}
           </Card>
         </Stepper.Step>
@@ -124,7 +129,7 @@ export function RestoreWizard() {
               </Stack>
             </Radio.Group>
             {pointMode === 'set' ? (
-              <Select mt="md" label="Backup set" value={setId} onChange={setSetId}
+              <Select mt="md" label="Backup set" value={setId} onChange={setSetId} allowDeselect={false}
                 data={[...dbSets].reverse().map((s) => ({ value: s.id, label: `${when(s.finishedAt)} — ${TYPE_WORD[s.type] ?? s.type}, ${bytes(s.bytes)}` }))} />
             ) : null}
             {pointMode === 'time' ? <TextInput mt="md" type="datetime-local" step={1} label="Restore the database as it was at" value={at} onChange={(e) => setAt(e.currentTarget.value)} /> : null}
@@ -149,7 +154,7 @@ export function RestoreWizard() {
                 <Radio size="md" value="other" label="On another server" />
               </Stack>
             </Radio.Group>
-            {destMode === 'other' ? <Select mt="md" label="Server" value={otherSource} onChange={setOtherSource} data={(sources.data ?? []).map((s) => s.name)} /> : null}
+            {destMode === 'other' ? <Select mt="md" label="Server" value={otherSource} onChange={setOtherSource} allowDeselect={false} data={(sources.data ?? []).map((s) => s.name)} /> : null}
             {destMode !== 'original' ? <TextInput mt="md" size="lg" label="New database name" value={newName} onChange={(e) => setNewName(e.currentTarget.value)} error={/^[\w-]{1,63}$/.test(newName) ? undefined : 'Use 1 to 63 letters, digits, "_" or "-"'} /> : (
               <Alert mt="md" color="yellow" title={<span><span aria-hidden="true">{'\u26a0 '}</span>The current {database} will be replaced</span>}>
                 <Text size="lg">Lifeboat backs it up first, restores under a temporary name, checks it, and only then swaps it in. Users of {database} are disconnected during the swap.</Text>

@@ -39,7 +39,7 @@ afterAll(async () => {
 
 async function nav(name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: new RegExp(`^${name}`) }).click();
-  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 30_000 }).toBe(name);
 }
 
 async function choose(label: string, option: string): Promise<void> {
@@ -59,9 +59,9 @@ function findFile(dir: string, name: string): string | null {
 describe('the operator console', () => {
   it('connects with the token from the URL and then drops it from the address bar', async () => {
     await page.goto(served.url);
-    await expect.poll(() => page.getByTestId('connection').textContent()).toContain('Connected');
+    await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 30_000 }).toContain('Connected');
     expect(page.url()).not.toContain('token=');
-    await expect.poll(() => page.getByText('Nothing is protected yet').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('Nothing is protected yet').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await screenshot(page, '01-dashboard-empty');
   });
 
@@ -86,7 +86,7 @@ describe('the operator console', () => {
     await form.getByRole('textbox', { name: /^Name/ }).fill('disk');
     await form.getByRole('textbox', { name: /^Folder/ }).fill(folder);
     await form.getByRole('button', { name: 'Save and test' }).click();
-    await expect.poll(() => page.getByTestId('free-space').textContent()).toMatch(/\d+(\.\d)? (B|KB|MB|GB|TB)/);
+    await expect.poll(() => page.getByTestId('free-space').textContent(), { timeout: 30_000 }).toMatch(/\d+(\.\d)? (B|KB|MB|GB|TB)/);
     await screenshot(page, '03-targets');
   });
 
@@ -97,7 +97,7 @@ describe('the operator console', () => {
     await choose('Source', 'plantpg');
     await choose('Databases', 'plant');
     await choose('Targets', 'disk');
-    await expect.poll(() => page.getByTestId('schedule-preview').textContent()).toContain('Runs every day at 02:00');
+    await expect.poll(() => page.getByTestId('schedule-preview').textContent(), { timeout: 30_000 }).toContain('Runs every day at 02:00');
     await form.getByRole('button', { name: 'Create job' }).click();
     await page.getByRole('button', { name: 'Run nightly now' }).click();
     await expect.poll(() => page.getByTestId('run-outcome').textContent(), { timeout: 90_000 }).toContain('Succeeded');
@@ -107,7 +107,7 @@ describe('the operator console', () => {
   it('shows the database as OK on the dashboard', async () => {
     await nav('Dashboard');
     const row = page.getByTestId('db-row-plant');
-    await expect.poll(() => row.locator('[data-status]').first().getAttribute('data-status')).toBe('ok');
+    await expect.poll(() => row.locator('[data-status]').first().getAttribute('data-status'), { timeout: 30_000 }).toBe('ok');
     expect(await row.textContent()).toContain('OK');
     expect(await row.textContent()).toContain('1 copy');
     await screenshot(page, '05-dashboard');
@@ -123,10 +123,10 @@ describe('the operator console', () => {
   it('restores to a new database through the wizard, and the rows are there', async () => {
     await nav('Dashboard');
     await page.getByRole('button', { name: 'Restore plant' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Restore');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 30_000 }).toBe('Restore');
     await screenshot(page, '07-restore-database');
     await page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(() => page.getByTestId('restore-chain').textContent()).toContain('Full backup');
+    await expect.poll(() => page.getByTestId('restore-chain').textContent(), { timeout: 30_000 }).toContain('Full backup');
     await screenshot(page, '08-restore-point');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('New database name').fill('plant_copy');
@@ -156,14 +156,15 @@ describe('the operator console', () => {
     const dump = findFile(folder, 'data.dump.zst');
     expect(dump).not.toBeNull();
     const bytes = fs.readFileSync(dump!);
-    bytes[Math.floor(bytes.length / 2)] ^= 0x40;
+    const at = Math.floor(bytes.length / 2);
+    bytes[at] = bytes[at]! ^ 0x40;
     fs.writeFileSync(dump!, bytes);
 
     await nav('Restore');
     await page.getByRole('button', { name: 'Start another restore' }).click().catch(() => undefined);
     await choose('Which database?', 'plant on plantpg');
     await page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(() => page.getByTestId('restore-chain').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('restore-chain').count(), { timeout: 30_000 }).toBe(1);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('New database name').fill('plant_bad');
     await page.getByRole('button', { name: 'Next' }).click();
@@ -180,13 +181,13 @@ describe('the operator console', () => {
 
   it('shows activity, alerts and settings', async () => {
     await nav('Activity');
-    await expect.poll(() => page.getByTestId('run').count()).toBeGreaterThan(1);
+    await expect.poll(() => page.getByTestId('run').count(), { timeout: 30_000 }).toBeGreaterThan(1);
     expect(await page.getByTestId('run').first().textContent()).toMatch(/Restore|Verification|Backup/);
     await screenshot(page, '14-activity');
     await nav('Alerts');
     await screenshot(page, '15-alerts');
     await nav('Settings');
-    await expect.poll(() => page.getByRole('form', { name: 'Mail relay' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('form', { name: 'Mail relay' }).count(), { timeout: 30_000 }).toBe(1);
     await screenshot(page, '16-settings');
   });
 
