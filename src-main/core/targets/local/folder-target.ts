@@ -74,8 +74,9 @@ export class FolderTarget implements Target {
   }
 
   async stat(name: string): Promise<ObjectInfo> {
+    const file = this.#abs(name);
     try {
-      const st = await fsp.stat(this.#abs(name));
+      const st = await fsp.stat(file);
       if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOENT' });
       return { name, size: st.size, mtime: st.mtime };
     } catch (err) {
