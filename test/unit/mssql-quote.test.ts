@@ -52,7 +52,7 @@ describe('T-SQL quoting', () => {
     const first = restoreStepStatement({ database: NASTY, serverPath: 'S:\\f.bak', kind: 'database', moves, recovery: false });
     expect(first.sql).toBe('RESTORE DATABASE @db FROM DISK = @path WITH MOVE @m0 TO @p0, MOVE @m1 TO @p1, MOVE @m2 TO @p2, NORECOVERY, CHECKSUM, STATS = 10');
     const last = restoreStepStatement({ database: NASTY, serverPath: 'S:\\l.trn', kind: 'log', recovery: false, stopAt: '2026-03-01T14:22:00.000' });
-    expect(renderStatement(last)).toBe("RESTORE LOG [Plant ]]'Ünïcødé; DROP DATABASE x--] FROM DISK = N'S:\\l.trn' WITH STOPAT = N'2026-03-01T14:22:00.000', NORECOVERY, CHECKSUM, STATS = 10");
+    expect(renderStatement(last)).toBe("RESTORE LOG [Plant ]]'Ünïcødé; DROP DATABASE x--] FROM DISK = N'S:\\l.trn' WITH STOPAT = '2026-03-01T14:22:00.000', NORECOVERY, CHECKSUM, STATS = 10");
     expect(renderStatement(recoverStatement(NASTY))).toBe("RESTORE DATABASE [Plant ]]'Ünïcødé; DROP DATABASE x--] WITH RECOVERY");
     expect(renderStatement(verifyOnlyStatement("/st/a'b.bak"))).toBe("RESTORE VERIFYONLY FROM DISK = N'/st/a''b.bak' WITH CHECKSUM");
   });

@@ -91,6 +91,13 @@ export function parseRpc(data: Buffer): RpcCall {
         o += len;
         break;
       }
+      case 0xa7: case 0xaf: { // VARCHAR / CHAR (single-byte text)
+        o += 2 + 5; // max length, collation
+        const len = data.readUInt16LE(o); o += 2;
+        if (len === 0xffff) value = null;
+        else { value = data.subarray(o, o + len).toString('latin1'); o += len; }
+        break;
+      }
       case 0xe7: case 0xef: { // NVARCHAR / NCHAR
         const max = data.readUInt16LE(o); o += 2 + 5; // max length, collation
         if (max === 0xffff) {

@@ -181,6 +181,7 @@ class Session {
     this.#send(Buffer.concat([
       tok.envChange(1, db, 'master'),
       tok.message(false, { number: 5701, class: 0, message: `Changed database context to '${db}'.`, server }),
+      tok.collationChange(),
       tok.envChange(4, '4096', '4096'),
       tok.loginAck('Microsoft SQL Server', [maj, min, build]),
       tok.done(0),

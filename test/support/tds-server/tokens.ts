@@ -32,6 +32,13 @@ export function loginAck(progName: string, version: [number, number, number]): B
   return withLength(0xad, Buffer.concat([Buffer.from([1]), tds, bVarChar(progName), ver]));
 }
 
+/** ENVCHANGE 7: the session's SQL collation (clients need it to send varchar parameters). */
+export function collationChange(): Buffer {
+  return withLength(0xe3, Buffer.concat([Buffer.from([7, COLLATION_BYTES.length]), COLLATION_BYTES, Buffer.from([0])]));
+}
+
+const COLLATION_BYTES = Buffer.from([0x09, 0x04, 0xd0, 0x00, 0x34]); // Latin1_General_CI_AS
+
 export function envChange(kind: number, next: string, prev: string): Buffer {
   return withLength(0xe3, Buffer.concat([Buffer.from([kind]), bVarChar(next), bVarChar(prev)]));
 }

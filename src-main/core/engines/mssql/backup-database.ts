@@ -43,7 +43,7 @@ export async function backupDatabase(s: MssqlSession, req: BackupRequest, sink: 
     await s.run(stmt, { verb: 'back up', thing: 'database', where, staging: true }, {
       onInfo: (m) => {
         // STATS = n: message 3211 "n percent processed."
-        const pct = m.number === 3211 ? /(\d+) percent/.exec(m.message)?.[1] : undefined;
+        const pct = /^(\d+) percent processed/.exec(m.message)?.[1];
         if (pct) req.onProgress?.({ phase: 'backup', percent: Number(pct) });
       },
       ...(req.signal ? { signal: req.signal } : {}),

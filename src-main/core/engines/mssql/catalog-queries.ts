@@ -10,7 +10,8 @@ export function serverPropertiesQuery(): Statement {
     "CAST(SERVERPROPERTY('ServerName') AS nvarchar(256)) AS server_name, " +
     "CAST(SERVERPROPERTY('InstanceDefaultDataPath') AS nvarchar(4000)) AS default_data_path, " +
     "CAST(SERVERPROPERTY('InstanceDefaultLogPath') AS nvarchar(4000)) AS default_log_path, " +
-    'DATEDIFF(minute, SYSUTCDATETIME(), SYSDATETIME()) AS utc_offset_minutes');
+    // One clock reading: two (UTC and local) could straddle a minute boundary.
+    'DATEPART(TZOFFSET, SYSDATETIMEOFFSET()) AS utc_offset_minutes');
 }
 
 /** Needs VIEW SERVER STATE; a backup operator may lack it, so callers treat a failure as "unknown". */

@@ -35,7 +35,8 @@ export function restoreStepStatement(i: RestoreStepInput): Statement {
   if (i.replace) opts.push('REPLACE');
   if (i.stopAt) {
     opts.push('STOPAT = @stopat');
-    params.push({ name: 'stopat', kind: 'string', value: i.stopAt });
+    // STOPAT takes a varchar/char/datetime variable; ISO 8601 text converts the same under every language setting.
+    params.push({ name: 'stopat', kind: 'varchar', value: i.stopAt });
   }
   opts.push(i.recovery ? 'RECOVERY' : 'NORECOVERY', 'CHECKSUM', 'STATS = 10');
   return statement(`RESTORE ${i.kind === 'log' ? 'LOG' : 'DATABASE'} @db FROM DISK = @path WITH ${opts.join(', ')}`, params);

@@ -14,6 +14,7 @@ export async function runStatement(pool: sql.ConnectionPool, s: Statement, opts:
   const req = pool.request();
   for (const p of s.params) {
     if (p.kind === 'int') req.input(p.name, sql.Int, p.value);
+    else if (p.kind === 'varchar') req.input(p.name, sql.VarChar(Math.max(1, String(p.value).length)), String(p.value));
     else {
       const v = String(p.value);
       req.input(p.name, v.length > 4000 ? sql.NVarChar(sql.MAX) : sql.NVarChar(Math.max(1, v.length)), v);

@@ -3,7 +3,8 @@ import { nString, quoteName } from './quote.ts';
 /** A parameter of a statement: `ident` values stand where SQL Server accepts a name variable (BACKUP DATABASE @db). */
 export interface StatementParam {
   name: string;
-  kind: 'ident' | 'string' | 'int';
+  /** varchar where T-SQL documents only varchar/char/datetime variables (STOPAT). */
+  kind: 'ident' | 'string' | 'varchar' | 'int';
   value: string | number;
 }
 
@@ -28,6 +29,7 @@ export function renderStatement(s: Statement): string {
     const p = byName.get(name);
     if (!p) return whole;
     if (p.kind === 'int') return String(p.value);
+    if (p.kind === 'varchar') return "'" + String(p.value).replace(/'/g, "''") + "'";
     return p.kind === 'ident' ? quoteName(String(p.value)) : nString(String(p.value));
   });
 }
