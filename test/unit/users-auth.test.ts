@@ -46,6 +46,8 @@ describe('passwords', () => {
     expect(await verifyPassword('same password', a)).toBe(true);
     expect(await verifyPassword('same passwore', a)).toBe(false);
     expect(ctx.catalog.users.get('alice').passwordHash).not.toContain('correct horse');
+    // What sign-in hands to the API carries no hash.
+    expect(await authenticate(ctx, 'alice', 'correct horse 1')).not.toHaveProperty('passwordHash');
   });
 });
 

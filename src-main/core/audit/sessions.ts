@@ -12,12 +12,12 @@ function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function toSession(row: SessionRow, user: UserRecord): Session {
+function toSession(row: SessionRow, user: Pick<UserRecord, 'id' | 'name' | 'fullName' | 'role'>): Session {
   return { id: row.id, userId: user.id, user: user.name, fullName: user.fullName, role: user.role, createdAt: row.createdAt, lastSeenAt: row.lastSeenAt };
 }
 
 /** Opens a session for a user that just authenticated; the token is returned once and only its hash kept. */
-export function createSession(ctx: CoreContext, user: UserRecord, now: Date = new Date()): { token: string; session: Session } {
+export function createSession(ctx: CoreContext, user: Pick<UserRecord, 'id' | 'name' | 'fullName' | 'role'>, now: Date = new Date()): { token: string; session: Session } {
   const token = randomBytes(32).toString('base64url');
   registerSecret(token);
   const row = ctx.catalog.sessions.add(tokenHash(token), user.id, now.toISOString());

@@ -19,11 +19,14 @@ export function needsFirstAdmin(ctx: CoreContext): boolean {
   return ctx.catalog.users.count() === 0;
 }
 
-/** Checks name and password (lockout applies) and audits the sign-in either way. */
-export async function authenticate(ctx: CoreContext, name: string, password: string, now: Date = new Date()): Promise<UserRecord> {
+/**
+ * Checks name and password (lockout applies) and audits the sign-in either way. Returns the user without
+ * the password hash, ready for createSession().
+ */
+export async function authenticate(ctx: CoreContext, name: string, password: string, now: Date = new Date()): Promise<UserView> {
   const user = await checkCredentials(ctx, name, password, 'auth.login', now);
   ctx.catalog.audit.append({ actor: user.name, role: user.role, action: 'auth.login', object: user.name, outcome: 'success' });
-  return user;
+  return toUserView(user, now);
 }
 
 function checkPassword(ctx: CoreContext, name: string, password: string): void {
