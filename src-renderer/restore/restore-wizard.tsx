@@ -112,7 +112,7 @@ export function RestoreWizard() {
 
   return (
     <Page title="Restore" intro="Get a database back, step by step. Nothing is changed before you confirm.">
-      <Stepper active={step} onStepClick={(s) => { if (s < step && !restore.busy && !result) setStep(s); }} size="lg" allowNextStepsSelect={false}>
+      <Stepper active={step} onStepClick={(s) => { if (s < step && !restore.busy && !result) setStep(s); }} size="md" allowNextStepsSelect={false}>
         <Stepper.Step label="Database" description={database || 'choose'}>
           <Card withBorder padding="lg">
             <Select label="Which database?" size="lg" placeholder="Choose a database" data={databases} value={db} onChange={(v) => { setDb(v); setSetId(null); setPlan(null); }} searchable allowDeselect={false} />

@@ -110,6 +110,12 @@ describe('the operator console', () => {
     await expect.poll(() => row.locator('[data-status]').first().getAttribute('data-status'), { timeout: 30_000 }).toBe('ok');
     expect(await row.textContent()).toContain('OK');
     expect(await row.textContent()).toContain('1 copy');
+    // Readable from a step away: no status word may be cut off with an ellipsis.
+    const clipped = await page.locator('[data-status]').evaluateAll((els) => els.filter((e) => {
+      const label = e.querySelector('.mantine-Badge-label') ?? e;
+      return label.scrollWidth > label.clientWidth + 1;
+    }).map((e) => e.textContent));
+    expect(clipped).toEqual([]);
     await screenshot(page, '05-dashboard');
   });
 
