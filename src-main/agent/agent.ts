@@ -60,6 +60,8 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     throw err;
   }
   const log = core.logger.child({ component: 'agent' });
+  // Every SSE subscriber (tray, windows, CLI progress) listens on the bus; more than ten is normal here.
+  core.events.setMaxListeners(0);
   const clock = opts.clock ?? systemClock;
   const graceMs = opts.graceMs ?? 60_000;
   const alerts = createAlertService(core, clock);

@@ -26,6 +26,13 @@ const TRPC_CODES: Record<string, ErrorCode> = {
   FORBIDDEN: 'FORBIDDEN', PAYLOAD_TOO_LARGE: 'USAGE', UNSUPPORTED_MEDIA_TYPE: 'USAGE', CONFLICT: 'BUSY',
 };
 
+const TRPC_WORDS: Record<string, string> = {
+  PAYLOAD_TOO_LARGE: 'the request body is larger than the API accepts (1 MiB)',
+  PARSE_ERROR: 'the request body is not valid JSON',
+  METHOD_NOT_SUPPORTED: 'wrong HTTP method (queries are GET, mutations POST)',
+  UNSUPPORTED_MEDIA_TYPE: 'the body must be application/json',
+};
+
 /** Turns whatever a procedure threw (a LifeboatError, a zod failure, a tRPC error) into the envelope. */
 export function envelopeOf(error: { code?: string; message: string; cause?: unknown }, path?: string): ErrorEnvelope {
   const cause = error.cause;
@@ -40,8 +47,8 @@ export function envelopeOf(error: { code?: string; message: string; cause?: unkn
     return { code: 'USAGE', message: e.message, retryable: false, httpStatus: 400, fields: [...new Set(fields)] };
   }
   const code: ErrorCode = (error.code ? TRPC_CODES[error.code] : undefined) ?? (isErrorCode(error.code) ? error.code : 'INTERNAL');
-  const message = code === 'INTERNAL'
-    ? new LifeboatError('INTERNAL', { verb: 'serve', thing: 'request', where: path ?? 'api', cause: redact(error.message) }).message
-    : redact(error.message);
+  const words = error.code ? TRPC_WORDS[error.code] : undefined;
+  const said = words ?? (error.message && error.message !== error.code ? redact(error.message) : ERROR_CODES[code].summary);
+  const message = new LifeboatError(code, { verb: code === 'INTERNAL' ? 'serve' : 'accept', thing: 'request', where: path ?? 'api', cause: said }).message;
   return { code, message, retryable: ERROR_CODES[code].retryable, httpStatus: ERROR_CODES[code].http };
 }

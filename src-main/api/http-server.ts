@@ -34,6 +34,8 @@ export async function startApiServer(opts: { token: string; createContext: () =>
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: `${API_BASE}/`,
+    // Inputs are forms and ids; a large body is a mistake or an attack.
+    maxBodySize: 1024 * 1024,
     createContext: () => opts.createContext(),
     responseMeta({ errors }) {
       const first = errors[0];
