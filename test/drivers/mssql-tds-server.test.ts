@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sql from 'mssql';
 import { startTdsServer, type TdsTestServer } from '../support/tds-server/server.ts';
+import { mssqlError } from '../../src-main/core/engines/mssql/mssql-errors.ts';
 
 // The TDS test server, exercised through the real mssql/tedious stack: what the engine tests rely on.
 let srv: TdsTestServer;
@@ -55,8 +56,28 @@ describe('TDS test server through mssql/tedious', () => {
       expect(err.number).toBe(3013);
       expect(err.precedingErrors?.map((e) => e.number)).toEqual([4208]);
       expect(fs.existsSync(path.join(dir, 'h.trn'))).toBe(false);
+      // The engine's mapping keeps both messages, in order, and says what to do.
+      const mapped = mssqlError(err, { verb: 'back up', thing: 'transaction log of database', where: 'Hist' });
+      expect(mapped.code).toBe('ENGINE_UNSUPPORTED');
+      expect(mapped.message).toBe("unable to back up transaction log of database 'Hist': The statement BACKUP LOG is not allowed while the recovery model is SIMPLE. Use BACKUP DATABASE or change the recovery model using ALTER DATABASE. (error 4208) BACKUP LOG is terminating abnormally. (error 3013)");
     } finally {
       await pool.close();
+    }
+  });
+
+  it('refuses WITH COMPRESSION on Express (1844, 3013) and writes nothing', async () => {
+    const express = await startTdsServer({ edition: 'express', databases: [{ name: 'MES' }] });
+    const pool = await new sql.ConnectionPool(cfg(express)).connect();
+    try {
+      const file = path.join(dir, 'x.bak');
+      const err = await pool.request().input('db', sql.NVarChar, 'MES').input('path', sql.NVarChar, file).query('BACKUP DATABASE @db TO DISK = @path WITH CHECKSUM, COMPRESSION').catch((e: unknown) => e) as sql.RequestError & { precedingErrors?: sql.RequestError[] };
+      expect([...(err.precedingErrors ?? []).map((e) => e.number), err.number]).toEqual([1844, 3013]);
+      expect(err.precedingErrors![0]!.message).toBe('BACKUP DATABASE WITH COMPRESSION is not supported on Express Edition (64-bit).');
+      expect(fs.existsSync(file)).toBe(false);
+      expect(express.model.msdb).toEqual([]);
+    } finally {
+      await pool.close();
+      await express.stop();
     }
   });
 
