@@ -141,6 +141,13 @@ describe('audit report PDF', () => {
     for (const a of report.attachments) expect(attachments[path.basename(a.file)]).toBe(createHash('sha256').update(fs.readFileSync(a.file)).digest('hex'));
     expect(verifyAuditTrail(ctx).ok).toBe(true);
   });
+
+  it('carries the same data inside the PDF as an embedded JSON file', () => {
+    expect(execFileSync('pdfdetach', ['-list', report.pdf.file], { encoding: 'utf8' })).toContain(`1: ${report.reportId}.json`);
+    const out = path.join(home, 'embedded.json');
+    execFileSync('pdfdetach', ['-save', '1', '-o', out, report.pdf.file]);
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report.data)));
+  });
 });
 
 describe('signed restores feed the next report', () => {

@@ -1,6 +1,6 @@
 import type { AuditReportData } from './audit-data.ts';
 import { formatSeconds } from './inventory.ts';
-import { BASE_STYLES, idFooter, renderPdf, table, type PdfContent, type PdfNode } from './pdf-render.ts';
+import { BASE_STYLES, embedded, idFooter, renderPdf, table, type PdfContent, type PdfNode } from './pdf-render.ts';
 
 const ms = (v: number | null) => (v === null ? '—' : v < 60_000 ? `${(v / 1000).toFixed(1)} s` : `${(v / 60_000).toFixed(1)} min`);
 const t = (v: string | null | undefined) => (v ? v.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z') : '—');
@@ -115,7 +115,7 @@ export function renderAuditPdf(d: AuditReportData): Promise<Buffer> {
         ['Device key (Ed25519)', mono(`${d.auditTrail.checkpoint.keyId} · ${d.auditTrail.checkpoint.publicKey}`)],
         ['Checkpoint signature', mono(d.auditTrail.checkpoint.signature)],
       ] : [['Checkpoint', status(false, 'none taken')]]),
-      ['This report', `Its SHA-256 is recorded in the audit trail (action report.audit, object ${d.reportId}); the same data is attached as ${d.reportId}.json and CSV files.`],
+      ['This report', `Its SHA-256 is recorded in the audit trail (action report.audit, object ${d.reportId}); the same data is embedded in this PDF as ${d.reportId}.json and written beside it as JSON and CSV files.`],
     ], [120, '*']),
     { text: 'Keep this page: the checkpoint printed here lets a later reader detect a rewritten or shortened audit trail (lifeboat audit verify).', style: 'small' },
 
@@ -132,6 +132,8 @@ export function renderAuditPdf(d: AuditReportData): Promise<Buffer> {
     pageMargins: [40, 40, 40, 40],
     styles: BASE_STYLES,
     footer: idFooter(d.reportId, `Lifeboat audit report · ${d.site}`),
+    // The same data, machine-readable, inside the PDF (the PDF/A-3 idea) as well as beside it.
+    files: { data: embedded(`${d.reportId}.json`, 'application/json', JSON.stringify(d, null, 2) + '\n', 'the report data as JSON') },
     content,
   });
 }

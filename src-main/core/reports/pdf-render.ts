@@ -16,6 +16,8 @@ export interface PdfDocument {
   pageMargins?: [number, number, number, number];
   header?: (page: number, pages: number) => PdfContent;
   footer?: (page: number, pages: number) => PdfContent;
+  /** Files embedded in the PDF (machine-readable evidence travelling with the human-readable copy). */
+  files?: Record<string, { src: string; name: string; description?: string; type?: string }>;
 }
 
 interface PdfMake {
@@ -64,6 +66,11 @@ export function idFooter(reportId: string, title: string): (page: number, pages:
     fontSize: 7.5,
     color: '#444444',
   });
+}
+
+/** An embedded file from bytes: a data URI, so nothing is read from disk or the network. */
+export function embedded(name: string, type: string, data: string | Buffer, description: string): { src: string; name: string; type: string; description: string } {
+  return { src: `data:${type};base64,${Buffer.from(data).toString('base64')}`, name, type, description };
 }
 
 export const BASE_STYLES: Record<string, PdfNode> = {
