@@ -117,4 +117,27 @@ describe('a PostgreSQL restore drill', () => {
     expect(s.lastSucceededAt).toBe(list.json[2].startedAt);
     expect(s.measuredRtoSeconds).toBe(Math.ceil(list.json[2].restoreMs / 1000));
   });
+
+  it('keeps stored probes per database; "previous" catches a backup whose newest batch went backwards', async () => {
+    const add = await runCli(home, ['drill', 'probe', 'add', 'plant-pg', 'mes', 'newest-batch', '--sql', 'SELECT max(batch_id) FROM mes.batches', '--expect', '>= previous']);
+    expect(add.code, add.stderr).toBe(0);
+    const first = await runCli(home, ['--json', 'drill', 'run', '--database', 'mes']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.json.checks.find((c: { name: string }) => c.name === 'newest-batch')).toMatchObject({ status: 'skipped', actual: '5000' });
+
+    await pg.query('mes', "INSERT INTO mes.batches SELECT g, 'P-1', now() FROM generate_series(5001, 5100) g");
+    expect((await runCli(home, ['job', 'run', 'nightly'])).code).toBe(0);
+    const grown = await runCli(home, ['--json', 'drill', 'run', '--database', 'mes']);
+    expect(grown.code, grown.stderr).toBe(0);
+    expect(grown.json.checks.find((c: { name: string }) => c.name === 'newest-batch')).toMatchObject({ status: 'passed', actual: '5100', expected: '>= 5000' });
+
+    // Someone deleted the newest batches; the backup faithfully has fewer rows, so row counts agree, but the probe does not.
+    await pg.query('mes', 'DELETE FROM mes.batches WHERE batch_id > 4500');
+    expect((await runCli(home, ['job', 'run', 'nightly'])).code).toBe(0);
+    const shrunk = await runCli(home, ['--json', 'drill', 'run', '--database', 'mes']);
+    expect(shrunk.code).toBe(3);
+    expect(shrunk.json.checks.filter((c: { kind: string }) => c.kind === 'row-count').every((c: { status: string }) => c.status === 'passed')).toBe(true);
+    expect(shrunk.json.checks.find((c: { name: string }) => c.name === 'newest-batch')).toMatchObject({ status: 'failed', actual: '4500', detail: 'returned 4500, expected >= 5100' });
+    expect(await scratchDatabases()).toEqual([]);
+  });
 });

@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCore, closeCore, type CoreContext } from '../../src-main/core/context.ts';
 import { dueDrills, protectedDatabases, DRILL_BLACKOUTS_SETTING, DRILL_PERIOD_SETTING } from '../../src-main/core/drills/due-drills.ts';
-import { drillsOf } from '../../src-main/core/drills/drills-of.ts';
 import { sendDrillOutcome } from '../../src-main/core/drills/drill-alerts.ts';
 import { drillSummaries } from '../../src-main/core/drills/drill-summary.ts';
 import { AlertService } from '../../src-main/core/alerts/alert-service.ts';
@@ -41,7 +40,7 @@ function recordSet(database: string, targetId: string): void {
 }
 
 function pastDrill(database: string, daysAgo: number, status: 'succeeded' | 'failed'): void {
-  const repo = drillsOf(ctx.catalog);
+  const repo = ctx.catalog.drills;
   const d = repo.begin({ runId: null, setId: null, server: 'plant-pg', database, scratchName: `lifeboat_drill_${database}_x`, startedAt: new Date(Date.now() - daysAgo * DAY).toISOString() });
   repo.finish(d.id, { status, restoreMs: 120_000, achievedRpoMs: DAY, checks: [{ kind: 'restore', name: 'restore', status: status === 'succeeded' ? 'passed' : 'failed', detail: 'x' }], errorMessage: status === 'failed' ? 'DBCC CHECKDB: 2 consistency errors' : null });
   repo.markScratchDropped(d.id);
@@ -79,7 +78,7 @@ describe('due drills from the catalog', () => {
 
   it('raises an alert for a failed drill, cleared by the next passing one, and the summary shows both', async () => {
     pastDrill('mes', 2, 'failed');
-    const repo = drillsOf(ctx.catalog);
+    const repo = ctx.catalog.drills;
     await sendDrillOutcome(alerts, repo.list({ database: 'mes' })[0]!);
     expect(ctx.catalog.alerts.openFor('drill-failed:plant-pg/mes')!.message).toBe('DBCC CHECKDB: 2 consistency errors');
     ctx.catalog.objectives.set({ server: 'plant-pg', database: 'mes', rtoSeconds: 60 });

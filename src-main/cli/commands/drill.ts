@@ -6,11 +6,10 @@ import { ERROR_CODES } from '../../core/errors/codes.ts';
 import { LifeboatError } from '../../core/errors/lifeboat-error.ts';
 import { runDrill } from '../../core/drills/run-drill.ts';
 import { cleanupAbandonedDrills } from '../../core/drills/cleanup-drills.ts';
-import { drillsOf } from '../../core/drills/drills-of.ts';
 import { planAhead } from '../../core/drills/plan-drills.ts';
 import { pastDrills, protectedDatabases } from '../../core/drills/due-drills.ts';
 import { drillSummaries } from '../../core/drills/drill-summary.ts';
-import type { ProbeQuery } from '../../core/drills/probe-query.ts';
+import { saveProbes, storedProbes, type ProbeQuery } from '../../core/drills/probe-query.ts';
 import { decryptionKeyOptions, readKeys } from './verify.ts';
 
 export function registerDrillCommands(program: Command): void {
@@ -47,7 +46,7 @@ export function registerDrillCommands(program: Command): void {
     .option('--limit <n>', 'how many', '30')
     .action(async (o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
       await cleanupAbandonedDrills(core);
-      const list = drillsOf(core.catalog).list({ ...(o.database ? { database: o.database } : {}), limit: positiveInt(o.limit, '--limit') });
+      const list = core.catalog.drills.list({ ...(o.database ? { database: o.database } : {}), limit: positiveInt(o.limit, '--limit') });
       out.result(list, () => list.length ? table(['DRILL', 'DATABASE', 'STATUS', 'STARTED (UTC)', 'RESTORE', 'CHECKS', 'SCRATCH', 'ERROR'], list.map((d) => [
         d.id, `${d.server}/${d.database}`, d.status, d.startedAt.replace('T', ' ').slice(0, 19), d.restoreMs === null ? '-' : formatDuration(d.restoreMs),
         `${d.checks.filter((c) => c.status === 'passed').length}/${d.checks.length}`, d.scratchDropped ? 'dropped' : d.status === 'running' ? 'in use' : 'LEFT', d.errorMessage ?? '',
@@ -70,6 +69,30 @@ export function registerDrillCommands(program: Command): void {
         r.measuredRtoSeconds === null ? '-' : `${r.measuredRtoSeconds} s`, r.rtoObjectiveSeconds === null ? '-' : `${r.rtoObjectiveSeconds} s ${r.rtoMet ? 'met' : 'MISSED'}`,
         `${r.checksPassed} ok, ${r.checksFailed} failed, ${r.checksSkipped} skipped`, `${r.drillDueBy.slice(0, 10)}${r.overdue ? ' OVERDUE' : ''}`,
       ])) : 'no protected databases');
+    }));
+
+  const probe = drill.command('probe').description('probe queries checked in every drill of a database');
+  probe.command('add <source> <database> <name>').description('add (or replace) a probe: a query returning one value, and what it must be')
+    .requiredOption('--sql <query>', 'e.g. "SELECT max(batch_id) FROM mes.batches"')
+    .requiredOption('--expect <expectation>', 'e.g. ">= previous", "= 5000", ">= backup - 2 hours", "non-null"')
+    .action(async (source: string, database: string, name: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+      const server = core.catalog.sources.get(source).name;
+      const probes = [...storedProbes(core, server, database).filter((p) => p.name !== name), { name, sql: o.sql as string, expect: o.expect as string }];
+      saveProbes(core, server, database, probes);
+      out.result(probes, () => `${probes.length} probe(s) for ${server}/${database}`);
+    }));
+  probe.command('list <source> <database>').description('the probes of a database')
+    .action(async (source: string, database: string, _o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+      const probes = storedProbes(core, core.catalog.sources.get(source).name, database);
+      out.result(probes, () => probes.length ? table(['NAME', 'EXPECT', 'QUERY'], probes.map((p) => [p.name, p.expect, p.sql])) : 'no probes');
+    }));
+  probe.command('remove <source> <database> <name>').description('remove a probe')
+    .action(async (source: string, database: string, name: string, _o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+      const server = core.catalog.sources.get(source).name;
+      const before = storedProbes(core, server, database);
+      if (!before.some((p) => p.name === name)) throw new LifeboatError('NOT_FOUND', { verb: 'remove', thing: 'probe', where: name, cause: `no probe of that name for ${server}/${database}` });
+      saveProbes(core, server, database, before.filter((p) => p.name !== name));
+      out.result({ removed: name }, () => `removed probe ${name}`);
     }));
 }
 

@@ -5,7 +5,6 @@ import { pidAlive } from '../catalog/runs-repo.ts';
 import { openEngine } from '../open-drivers.ts';
 import { causeOf } from '../errors/lifeboat-error.ts';
 import { recoverInterruptedRuns } from '../runner/recover-runs.ts';
-import { drillsOf } from './drills-of.ts';
 import { isScratchName } from './scratch-name.ts';
 import { sendDrillOutcome, type DrillAlertSink } from './drill-alerts.ts';
 
@@ -23,7 +22,7 @@ export interface CleanedDrill {
  * (server unreachable then) are retried here too. A drill of a live process is left alone.
  */
 export async function cleanupAbandonedDrills(ctx: CoreContext, opts: { alerts?: DrillAlertSink } = {}): Promise<CleanedDrill[]> {
-  const repo = drillsOf(ctx.catalog);
+  const repo = ctx.catalog.drills;
   // Idempotent: closes runs of dead processes (openCore normally did it already).
   await recoverInterruptedRuns(ctx);
   const out: CleanedDrill[] = [];
@@ -62,7 +61,7 @@ async function dropScratch(ctx: CoreContext, d: DrillRecord, drillServer: string
   const engine = openEngine(ctx, source);
   try {
     await engine.dropDatabase(d.scratchName);
-    drillsOf(ctx.catalog).markScratchDropped(d.id);
+    ctx.catalog.drills.markScratchDropped(d.id);
     return { dropped: true, error: null };
   } catch (err) {
     return { dropped: false, error: `the scratch database '${d.scratchName}' could not be dropped yet: ${causeOf(err)}` };

@@ -1,5 +1,4 @@
 import type { CoreContext } from '../context.ts';
-import { drillsOf } from './drills-of.ts';
 import { protectedDatabases } from './due-drills.ts';
 
 /** One row per protected database for the dashboard and the API: the proof of recoverability at a glance. */
@@ -24,7 +23,7 @@ export interface DrillSummary {
 }
 
 export function drillSummaries(ctx: CoreContext, now: Date = new Date()): DrillSummary[] {
-  const repo = drillsOf(ctx.catalog);
+  const repo = ctx.catalog.drills;
   return protectedDatabases(ctx).map((db) => {
     const drills = repo.list({ server: db.server, database: db.database, limit: 200 });
     const last = drills[0] ?? null;

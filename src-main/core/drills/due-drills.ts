@@ -3,7 +3,6 @@ import type { AlertInput } from '../catalog/alerts-repo.ts';
 import { jobPolicy, type MaintenanceBlackout } from '../scheduler/job-policy.ts';
 import { systemTimezone } from '../scheduler/schedule-spec.ts';
 import { LifeboatError } from '../errors/lifeboat-error.ts';
-import { drillsOf } from './drills-of.ts';
 import { dueNow, overdue, type DrillDecision, type PastDrill, type PlannerDatabase, type PlannerOptions } from './plan-drills.ts';
 import { DRILL_OVERDUE_PREFIX, drillOverdueCause, type DrillAlertSink } from './drill-alerts.ts';
 import { runDrill, type DrillResult } from './run-drill.ts';
@@ -37,7 +36,7 @@ export function protectedDatabases(ctx: CoreContext): PlannerDatabase[] {
         byKey.set(key, { ...cur, periodMs: Math.min(cur.periodMs, days * DAY), blackouts: [...cur.blackouts, ...policy.blackouts], protectedSince: new Date(Math.min(cur.protectedSince.getTime(), Date.parse(job.createdAt))) });
         continue;
       }
-      const last = drillsOf(ctx.catalog).list({ server, database, limit: 20 }).find((d) => d.status === 'succeeded' && d.restoreMs !== null);
+      const last = ctx.catalog.drills.list({ server, database, limit: 20 }).find((d) => d.status === 'succeeded' && d.restoreMs !== null);
       const drillable = ctx.catalog.sets.list({ server, database }).some((s) => s.copies.some((c) => c.status === 'present'));
       byKey.set(key, {
         server, database, periodMs: days * DAY, blackouts: [...siteBlackouts, ...policy.blackouts], timezone: policy.timezone,
@@ -49,7 +48,7 @@ export function protectedDatabases(ctx: CoreContext): PlannerDatabase[] {
 }
 
 export function pastDrills(ctx: CoreContext): PastDrill[] {
-  return drillsOf(ctx.catalog).list({ limit: 10_000 }).map((d) => ({ server: d.server, database: d.database, startedAt: new Date(d.startedAt), status: d.status }));
+  return ctx.catalog.drills.list({ limit: 10_000 }).map((d) => ({ server: d.server, database: d.database, startedAt: new Date(d.startedAt), status: d.status }));
 }
 
 /**

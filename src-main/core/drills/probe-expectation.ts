@@ -6,8 +6,8 @@ import { LifeboatError } from '../errors/lifeboat-error.ts';
  *   = 5000   != 0   >= 1200   <= 99.5   > 2026-01-01   < 2026-01-01T06:00:00Z
  *   between 100 and 200      non-null
  * Operands are numbers, ISO dates/timestamps, `backup` (when the restored set was taken) with an optional
- * offset ("backup - 2 hours"), or `previous` (what the last passing drill of the same probe saw: for values
- * that only grow, such as the newest batch id). An operand's form decides how the result is compared:
+ * offset ("backup - 2 hours"), or `previous` (what the last drill of the same probe saw, unless the probe failed
+ * there: for values that only grow, such as the newest batch id). An operand's form decides how the result is compared:
  * numbers as numbers (integers exactly, as big integers), times as instants.
  */
 export type Comparison = '=' | '!=' | '>=' | '<=' | '>' | '<';

@@ -1,4 +1,3 @@
-import type { DatabaseEngine } from '../engines/engine.ts';
 import type { CoreContext } from '../context.ts';
 import { LifeboatError } from '../errors/lifeboat-error.ts';
 import { parseExpectation } from './probe-expectation.ts';
@@ -8,15 +7,6 @@ export interface ProbeQuery {
   name: string;
   sql: string;
   expect: string;
-}
-
-/** Engines that can run a read-only probe query (PostgreSQL today): an optional capability, checked before use. */
-export interface ProbeQueryCapable {
-  runProbeQuery(database: string, sql: string, opts?: { timeoutMs?: number }): Promise<unknown>;
-}
-
-export function canRunProbeQueries(engine: DatabaseEngine): engine is DatabaseEngine & ProbeQueryCapable {
-  return typeof (engine as Partial<ProbeQueryCapable>).runProbeQuery === 'function';
 }
 
 const KEY = 'drills.probes';

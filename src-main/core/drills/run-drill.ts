@@ -8,8 +8,7 @@ import { LifeboatError, causeOf, isLifeboatError } from '../errors/lifeboat-erro
 import type { ErrorCode } from '../errors/codes.ts';
 import { restoreSet, type ProbeComparison } from '../restore/restore-set.ts';
 import { scratchName } from './scratch-name.ts';
-import { drillsOf } from './drills-of.ts';
-import { canRunProbeQueries, storedProbes, validateProbe, type ProbeQuery } from './probe-query.ts';
+import { storedProbes, validateProbe, type ProbeQuery } from './probe-query.ts';
 import { evaluateExpectation, parseExpectation, storedValue } from './probe-expectation.ts';
 import { sendDrillOutcome, type DrillAlertSink } from './drill-alerts.ts';
 
@@ -55,7 +54,7 @@ export async function runDrill(ctx: CoreContext, req: DrillRequest): Promise<Dri
   const started = now();
   const scratch = scratchName(set.database, started);
   const trigger = req.trigger ?? 'manual';
-  const repo = drillsOf(ctx.catalog);
+  const repo = ctx.catalog.drills;
   const runId = ctx.catalog.runs.begin({ kind: 'drill', databaseName: set.database, trigger, detail: { setId: set.id, drillServer, scratchName: scratch } });
   // Written before anything touches the server: a crash from here on leaves the scratch name for cleanup.
   const drill = repo.begin({ runId, setId: set.id, server: set.server, database: set.database, scratchName: scratch, startedAt: started.toISOString() });
@@ -177,7 +176,7 @@ async function integrityCheck(engine: DatabaseEngine, scratch: string): Promise<
 
 async function probeCheck(ctx: CoreContext, engine: DatabaseEngine, scratch: string, set: SetRecord, p: ProbeQuery, timeoutMs: number | undefined): Promise<DrillCheck> {
   const base = { kind: 'probe' as const, name: p.name, expected: p.expect };
-  if (!canRunProbeQueries(engine)) return { ...base, status: 'skipped', detail: 'the drill server\'s engine cannot run probe queries' };
+  if (!engine.runProbeQuery) return { ...base, status: 'skipped', detail: 'the drill server\'s engine cannot run probe queries' };
   let value: unknown;
   try {
     value = await engine.runProbeQuery(scratch, p.sql, timeoutMs ? { timeoutMs } : {});
@@ -188,10 +187,10 @@ async function probeCheck(ctx: CoreContext, engine: DatabaseEngine, scratch: str
   return { ...base, expected: o.expected, status: o.status, actual: storedValue(value), detail: o.detail };
 }
 
-/** What the last passing drill of this database saw for the probe: the baseline for `previous`. */
+/** What the last drill of this database saw for the probe, unless it failed there: the baseline for `previous`. */
 function previousValue(ctx: CoreContext, set: SetRecord, name: string): string | null {
-  for (const d of drillsOf(ctx.catalog).list({ server: set.server, database: set.database, limit: 50 })) {
-    const c = d.checks.find((x) => x.kind === 'probe' && x.name === name && x.status === 'passed');
+  for (const d of ctx.catalog.drills.list({ server: set.server, database: set.database, limit: 50 })) {
+    const c = d.checks.find((x) => x.kind === 'probe' && x.name === name && x.status !== 'failed');
     if (c && c.actual !== undefined && c.actual !== null) return String(c.actual);
   }
   return null;
