@@ -65,3 +65,27 @@ describe('tee', () => {
     expect(rc.status).toBe('rejected');
   });
 });
+
+describe('age format', () => {
+  it('round-trips sizes around the 64 KiB chunk boundary', async () => {
+    const { ageEncrypt, ageDecrypt } = await import('../../src-main/core/pipeline/age-crypt.ts');
+    for (const size of [0, 1, 65535, 65536, 65537, 131072, 200_001]) {
+      const data = randomBytes(size);
+      const enc = await collect(await ageEncrypt(Readable.from([data]), { mode: 'passphrase', passphrase: 'pw', scryptLogN: 10 }));
+      const back = await collect(await ageDecrypt(Readable.from([enc]), { passphrase: 'pw' }, 'x'));
+      expect(back.equals(data), `size ${size}`).toBe(true);
+    }
+  });
+
+  it('rejects a flipped bit and a payload cut at a chunk boundary', async () => {
+    const { ageEncrypt, ageDecrypt } = await import('../../src-main/core/pipeline/age-crypt.ts');
+    const data = randomBytes(200_000); // three full 64 KiB chunks and a final one of 3392 bytes
+    const enc = await collect(await ageEncrypt(Readable.from([data]), { mode: 'passphrase', passphrase: 'pw', scryptLogN: 10 }));
+    const tampered = Buffer.from(enc);
+    tampered[tampered.length - 100] = tampered[tampered.length - 100]! ^ 1;
+    await expect(collect(await ageDecrypt(Readable.from([tampered]), { passphrase: 'pw' }, 'x'))).rejects.toThrow();
+    // Without its final chunk the stream ends on a chunk not flagged as last: it must not pass as complete.
+    const cut = enc.subarray(0, enc.length - (3392 + 16));
+    await expect(collect(await ageDecrypt(Readable.from([cut]), { passphrase: 'pw' }, 'x'))).rejects.toThrow();
+  });
+});
