@@ -143,6 +143,21 @@ describe('the local API over HTTP', () => {
     expect(sets[0]!.verifications.every((v) => v.result === 'passed')).toBe(true);
   });
 
+  it('verifies and restores the set through the API (the core functions the CLI calls)', async () => {
+    const [set] = await api.sets.list.query({ database: 'lims' });
+    const verified = await api.recovery.verify.mutate({ setIds: [set!.id] });
+    expect(verified.results).toEqual([expect.objectContaining({ setId: set!.id, ok: true })]);
+    const restored = await api.recovery.restore.mutate({ setId: set!.id, as: 'lims_copy' });
+    expect(restored).toMatchObject({ destination: 'lims_copy', mode: 'new' });
+    expect(restored.probes.every((p) => p.ok)).toBe(true);
+    const rows = await pg.query<{ n: string }>('lims_copy', 'SELECT count(*) AS n FROM samples');
+    expect(Number(rows[0]!.n)).toBe(20000);
+    const refused = await api.recovery.restore.mutate({ setId: set!.id, as: 'lims_copy' }).catch((e: { data: { code: string } }) => e.data);
+    expect(refused.code).not.toBe('INTERNAL');
+    const neither = await api.recovery.restore.mutate({}).catch((e: { data: { code: string; fields: string[] } }) => e.data);
+    expect(neither).toMatchObject({ code: 'USAGE', fields: ['setId'] });
+  });
+
   it('keeps a hook for the renderer\'s static files: served without the token, the API still needs it', async () => {
     const srv = await startApiServer({
       token: 'static-test-token-0123456789',
