@@ -9,6 +9,8 @@ export interface ReceivedMail {
   raw: string;
   /** The body, transfer encoding undone. */
   text: string;
+  /** Whether the session had switched to TLS (STARTTLS) when the message came. */
+  secure: boolean;
 }
 
 function decodeBody(raw: string): string {
@@ -32,13 +34,16 @@ export interface SmtpTestServer {
   close(): Promise<void>;
 }
 
-/** A real SMTP server (smtp-server) on 127.0.0.1 and a random port, keeping every message it accepts. */
-export async function startSmtpServer(): Promise<SmtpTestServer> {
+/**
+ * A real SMTP server (smtp-server) on 127.0.0.1 and a random port, keeping every message it accepts.
+ * With `tls` it offers STARTTLS with that key and certificate; without, it offers none.
+ */
+export async function startSmtpServer(opts: { tls?: { key: string; cert: string } } = {}): Promise<SmtpTestServer> {
   const messages: ReceivedMail[] = [];
   const server = new SMTPServer({
     secure: false,
     authOptional: true,
-    disabledCommands: ['STARTTLS'],
+    ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert, disabledCommands: [] } : { disabledCommands: ['STARTTLS'] }),
     logger: false,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -49,7 +54,7 @@ export async function startSmtpServer(): Promise<SmtpTestServer> {
         messages.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
-          subject, raw, text: decodeBody(raw),
+          subject, raw, text: decodeBody(raw), secure: Boolean(session.secure),
         });
         callback();
       });
