@@ -7,6 +7,9 @@ import { openEngine } from '../core/open-drivers.ts';
 import { integrityGate } from '../core/restore/integrity-gate.ts';
 import { causeOf, isLifeboatError, LifeboatError } from '../core/errors/lifeboat-error.ts';
 import type { CopyVerification } from '../core/verify/verify-set.ts';
+import { restoreSet } from '../core/restore/restore-set.ts';
+import { requireSignature, restoreObject, signAction } from '../core/audit/esign.ts';
+import { registerSecret } from '../core/util/redact.ts';
 
 /**
  * What the desktop window needs beyond the CLI's verbs (issue 6): the restore wizard's chain preview and
@@ -162,6 +165,43 @@ export const uiRouter = router({
           nextStep: 'do not restore from this copy: restore from another target or an earlier set, and run "Verify now" on the Backups page',
         });
       return { ok: checks.every((c) => c.ok), plan, checks, files };
+    }),
+
+  /** Whether a restore needs an electronic signature (users are set up) or a typed confirmation (no users yet). */
+  restoreConfirmation: procedure.query(({ ctx }) => ({ signature: ctx.core.catalog.users.count() > 0 })),
+
+  /**
+   * The wizard's restore. With users set up, the operator re-enters their password: the restore is signed
+   * (Part 11: meaning "performed", a reason, bound to its audit entry) and the signature is consumed before
+   * anything is written. Without users, the destination name typed by the operator must match.
+   */
+  confirmedRestore: procedure
+    .input(point.extend({
+      sourceName: z.string().min(1).optional(), as: z.string().min(1).max(63).optional(), overwrite: z.boolean().optional(),
+      confirmName: z.string().min(1),
+      signature: z.object({ user: z.string().min(1), password: z.string().min(1), reason: z.string().trim().min(3) }).optional(),
+    }))
+    .mutation(async ({ ctx, input }) => {
+      registerSecret(input.signature?.password);
+      const plan = planView(ctx, input);
+      const destination = input.overwrite ? plan.database : input.as;
+      if (!destination || input.confirmName !== destination) {
+        throw new LifeboatError('CONFIRMATION_REQUIRED', { verb: 'restore', thing: 'database', where: plan.database, cause: `the confirmation '${input.confirmName}' does not match the destination '${destination ?? '(none)'}'`, hint: 'type the destination database name exactly' });
+      }
+      let requestedBy = ctx.actor;
+      if (ctx.core.catalog.users.count() > 0) {
+        if (!input.signature) throw new LifeboatError('SIGNATURE_REQUIRED', { verb: 'restore', thing: 'database', where: plan.database, cause: 'a restore is signed with your user name and password', hint: 'enter your user name, password and the reason for the restore' });
+        const action = input.overwrite ? 'restore.overwrite' : 'restore.start';
+        const object = restoreObject(input.sourceName ?? plan.server, destination);
+        const id = await signAction(ctx.core, { user: input.signature.user, password: input.signature.password, meaning: 'performed', action, object, reason: input.signature.reason });
+        requireSignature(ctx.core, id, action, object, { usedFor: `restore of ${plan.database}` });
+        requestedBy = input.signature.user;
+      }
+      return restoreSet(ctx.core, {
+        ...(input.setId ? { setId: input.setId } : { database: input.database }), ...(input.at ? { at: new Date(input.at) } : {}),
+        ...(input.sourceName ? { sourceName: input.sourceName } : {}), ...(input.overwrite ? { overwrite: true, confirm: true } : { as: destination }),
+        requestedBy,
+      });
     }),
 
   /** The restore history: what was restored where, by whom, how long it took, and what the checks said. */

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Card, Group, List, Radio, Select, Stack, Stepper, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, List, PasswordInput, Radio, Select, SimpleGrid, Stack, Stepper, Table, Text, TextInput, Title } from '@mantine/core';
 import { Page } from '../components/page.tsx';
 import { ProblemNotice } from '../components/problem-notice.tsx';
 import { StatusWord } from '../components/status-word.tsx';
@@ -11,7 +11,7 @@ import { defaultRestoreName, PHASE_WORDS } from './restore-names.ts';
 import { PreflightView, type Preflight } from './preflight-view.tsx';
 
 type Plan = Awaited<ReturnType<Api['ui']['restorePlan']['query']>>;
-type Result = Awaited<ReturnType<Api['recovery']['restore']['mutate']>>;
+type Result = Awaited<ReturnType<Api['ui']['confirmedRestore']['mutate']>>;
 type PointMode = 'latest' | 'set' | 'time';
 type DestMode = 'new' | 'original' | 'other';
 
@@ -35,6 +35,7 @@ export function RestoreWizard() {
   const [plan, setPlan] = useState<{ plan: Plan | null; problem: ApiProblem | null } | null>(null);
   const [preflight, setPreflight] = useState<Preflight | null>(null);
   const [typed, setTyped] = useState('');
+  const [signer, setSigner] = useState({ user: '', password: '', reason: '' });
   const [phases, setPhases] = useState<string[]>([]);
   const [result, setResult] = useState<Result | null>(null);
 
@@ -42,6 +43,8 @@ export function RestoreWizard() {
   const sources = useQuery(() => api.sources.list.query());
   const board = useQuery(() => api.status.dashboard.query());
   const history = useQuery(() => api.ui.restores.query({ limit: 10 }), [result]);
+  const confirmation = useQuery(() => api.ui.restoreConfirmation.query());
+  const signed = confirmation.data?.signature === true;
   const [server, database] = (db ?? '\u0000').split('\u0000') as [string, string];
   const databases = useMemo(() => {
     const seen = new Map<string, { value: string; label: string }>();
@@ -91,10 +94,11 @@ export function RestoreWizard() {
     });
     await Promise.race([open, new Promise((r) => setTimeout(r, 5000))]);
     try {
-      const r = await api.recovery.restore.mutate({
-        database, ...(pointMode === 'set' && setId ? { setId } : {}), ...(pointMode === 'time' && atIso ? { at: atIso } : {}),
-        ...(destSource ? { sourceName: destSource } : {}), ...(destMode === 'original' ? { overwrite: true, confirm: true } : { as: destination }),
+      const r = await api.ui.confirmedRestore.mutate({
+        ...point, ...(destSource ? { sourceName: destSource } : {}), ...(destMode === 'original' ? { overwrite: true } : { as: destination }),
+        confirmName: typed, ...(signed ? { signature: signer } : {}),
       });
+      setSigner((x) => ({ ...x, password: '' }));
       setResult(r);
       return r;
     } finally {
@@ -107,7 +111,7 @@ export function RestoreWizard() {
     Boolean(plan?.plan && !plan.plan.gap && plan.plan.sets.length),
     destMode === 'original' || (/^[\w-]{1,63}$/.test(newName) && (destMode !== 'other' || Boolean(otherSource))),
     Boolean(preflight?.ok),
-    typed === destination,
+    typed === destination && (!signed || (signer.user !== '' && signer.password !== '' && signer.reason.trim().length >= 3)),
   ];
 
   return (
@@ -180,6 +184,16 @@ export function RestoreWizard() {
               <List.Item>Into: <b>{destination}</b> on {destSource ?? server}{destMode === 'original' ? ' (replacing it after a safety backup)' : ' (a new database)'}</List.Item>
             </List>
             <TextInput mt="lg" size="lg" label={`Type ${destination} to confirm`} description="Lifeboat records who confirmed the restore in its history." value={typed} onChange={(e) => setTyped(e.currentTarget.value)} autoComplete="off" />
+            {signed ? (
+              <Stack mt="md" aria-label="Electronic signature">
+                <Text size="lg" fw={700}>Sign the restore: enter your user name and password again, and why you restore.</Text>
+                <SimpleGrid cols={2}>
+                  <TextInput size="lg" label="User name" value={signer.user} onChange={(e) => setSigner({ ...signer, user: e.currentTarget.value })} autoComplete="username" />
+                  <PasswordInput size="lg" label="Password" value={signer.password} onChange={(e) => setSigner({ ...signer, password: e.currentTarget.value })} autoComplete="current-password" />
+                </SimpleGrid>
+                <TextInput size="lg" label="Reason" description="Kept with the signature in the audit trail" value={signer.reason} onChange={(e) => setSigner({ ...signer, reason: e.currentTarget.value })} />
+              </Stack>
+            ) : <Text mt="sm" c="dimmed">No Lifeboat users are set up, so the restore is confirmed by typing the name. Set up users to have restores signed with a password.</Text>}
           </Card>
         </Stepper.Step>
         <Stepper.Step label="Restore" description="progress and checks">

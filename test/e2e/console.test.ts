@@ -63,6 +63,13 @@ describe('the operator console', () => {
     expect(page.url()).not.toContain('token=');
     await expect.poll(() => page.getByText('Nothing is protected yet').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await screenshot(page, '01-dashboard-empty');
+    // Keyboard only: Alt+number opens a page, and Tab reaches the menu.
+    await page.keyboard.press('Alt+9');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 30_000 }).toBe('Settings');
+    await page.keyboard.press('Alt+1');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 30_000 }).toBe('Dashboard');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent ?? '')).toMatch(/^(Dashboard|Sources)/);
   });
 
   it('adds and tests a PostgreSQL source: version and databases with sizes', async () => {
