@@ -8,6 +8,7 @@ import { newId } from '../../src-main/core/util/ids.ts';
 import { nullLogger } from '../../src-main/core/util/logger.ts';
 import type { Manifest } from '../../src-main/core/repo/manifest.ts';
 import { tempDir, cleanupTemp } from '../support/temp.ts';
+import { initDisk } from '../../src-main/core/targets/usb/init-disk.ts';
 
 // Periodic re-verification (bit rot): the copies whose last L1 is oldest are checked and recorded; a target
 // that was away (a rotated USB disk) is checked first when it is back; a flipped byte fails the pass.
@@ -108,5 +109,41 @@ describe('periodic re-verification', () => {
     expect(l1(b.setId, 'usb').map((v) => v.triggeredBy)).toEqual(['backup', 'reverify:returned']);
     // Back means back: the next pass treats it like any other target again.
     expect((await reverifyCopies(ctx, { now, maxCopies: 0 })).checked).toEqual([]);
+  });
+
+  it('with a USB rotation set, checks the copies of the disk that is back, and never judges a disk that is away', async () => {
+    const now = new Date('2026-11-25T12:00:00Z');
+    const mountA = tempDir();
+    const mountB = tempDir();
+    const a = await initDisk({ mount: mountA, set: 'offsite', label: 'Monday', site: 'plant' });
+    const b = await initDisk({ mount: mountB, set: 'offsite', label: 'Tuesday', site: 'plant' });
+    const usbSet = ctx.catalog.targets.add({ name: 'offsite', kind: 'usb', config: { set: 'offsite', mounts: [mountA, mountB] } });
+    ctx.catalog.media.register({ id: a.id, setName: 'offsite', label: 'Monday', targetId: usbSet.id });
+    ctx.catalog.media.register({ id: b.id, setName: 'offsite', label: 'Tuesday', targetId: usbSet.id });
+    const onDisk = (mount: string, mediaId: string, database: string) => {
+      const s = storedSet(database, '2026-11-20T00:00:00Z');
+      const src = path.join(nas, s.setPath);
+      fs.cpSync(src, path.join(mount, s.setPath), { recursive: true });
+      const copy = ctx.catalog.sets.addCopy(s.setId, usbSet.id, mediaId);
+      ctx.catalog.verifications.add({ setId: s.setId, copyId: copy.id, level: 1, result: 'passed', startedAt: '2026-11-24T00:00:00Z', finishedAt: '2026-11-24T00:00:00Z', triggeredBy: 'backup', runId: null, detail: {} });
+      for (const t of ['nas', 'usb']) backdate(s.setId, t, '2026-11-24T00:00:00Z');
+      return { ...s, copyId: copy.id };
+    };
+    const onA = onDisk(mountA, a.id, 'mes');
+    const onB = onDisk(mountB, b.id, 'lims');
+    fs.renameSync(mountB, `${mountB}.offsite`); // Tuesday's disk is off site
+    const first = await reverifyCopies(ctx, { now });
+    expect(first.checked).toEqual([]);
+    expect(first.absentTargets).toEqual(['offsite (disk Tuesday)']);
+
+    // The disks are swapped: Monday goes off site, Tuesday comes back.
+    fs.renameSync(mountA, `${mountA}.offsite`);
+    fs.renameSync(`${mountB}.offsite`, mountB);
+    const swapped = await reverifyCopies(ctx, { now, maxCopies: 0 });
+    expect(swapped.checked.map((c) => [c.setId, c.copyId, c.targetName, c.reason, c.ok])).toEqual([[onB.setId, onB.copyId, 'offsite (disk Tuesday)', 'returned', true]]);
+    expect(swapped.absentTargets).toEqual(['offsite (disk Monday)']);
+    // Monday's copy was not judged while its disk is away: only its backup-time check exists.
+    expect(ctx.catalog.verifications.forSet(onA.setId).filter((v) => v.copyId === onA.copyId).map((v) => v.triggeredBy)).toEqual(['backup']);
+    expect(ctx.catalog.media.get(b.id).lastSeenAt).not.toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { openTarget } from '../open-drivers.ts';
 import { LifeboatError, causeOf, isLifeboatError } from '../errors/lifeboat-error.ts';
 import { REPO_JSON } from '../repo/layout.ts';
 import { verifySet } from './verify-set.ts';
+import { mediaOf } from '../targets/usb/usb-target.ts';
 
 export interface ReverifyOptions {
   now?: Date;
@@ -28,7 +29,7 @@ export interface ReverifiedCopy {
 export interface ReverifyResult {
   runId: string | null;
   checked: ReverifiedCopy[];
-  /** Targets that could not be reached this pass: their copies wait (absence of a rotated disk is normal). */
+  /** Targets and rotated disks not reachable this pass: their copies wait (a disk off site is normal). */
   absentTargets: string[];
 }
 
@@ -43,27 +44,38 @@ const REACH_KEY = 'reverify.reach.';
 export async function reverifyCopies(ctx: CoreContext, opts: ReverifyOptions = {}): Promise<ReverifyResult> {
   const now = opts.now ?? new Date();
   const minAge = opts.minAgeMs ?? 7 * 86_400_000;
+  // Reachability per place a copy can live: a target, or one disk of a rotation set (copies.media_id).
   const reach = new Map<string, { present: boolean; returned: boolean; name: string }>();
+  const note = (key: string, name: string, present: boolean, offSite = false) => {
+    const before = ctx.catalog.getSetting(REACH_KEY + key);
+    ctx.catalog.setSetting(REACH_KEY + key, present ? 'present' : 'absent');
+    reach.set(key, { present, returned: present && (before === 'absent' || offSite), name });
+  };
+  const copies = ctx.catalog.sets.list().flatMap((set) => set.copies.filter((c) => c.status === 'present').map((c) => ({ set, copy: c })));
   for (const rec of ctx.catalog.targets.list()) {
-    const present = await reachable(ctx, rec);
-    const before = ctx.catalog.getSetting(REACH_KEY + rec.id);
-    ctx.catalog.setSetting(REACH_KEY + rec.id, present ? 'present' : 'absent');
-    reach.set(rec.id, { present, returned: present && before === 'absent', name: rec.name });
+    const seen = await reachable(ctx, rec);
+    note(rec.id, rec.name, seen.present);
+    const disks = new Set(copies.filter((c) => c.copy.targetId === rec.id && c.copy.mediaId).map((c) => c.copy.mediaId!));
+    if (seen.disk) disks.add(seen.disk.id);
+    for (const id of disks) {
+      const here = seen.disk?.id === id;
+      const media = ctx.catalog.media.find(id);
+      note(`${rec.id}/${id}`, `${rec.name} (disk ${media?.label ?? id})`, here, here && (media?.offSite ?? false));
+      if (here) ctx.catalog.media.markSeen(id, seen.disk!.mount);
+    }
   }
 
   const candidates: (Omit<ReverifiedCopy, 'ok' | 'problem'>)[] = [];
-  for (const set of ctx.catalog.sets.list()) {
-    for (const copy of set.copies) {
-      const t = reach.get(copy.targetId);
-      if (copy.status !== 'present' || !t?.present) continue;
-      const lastL1At = ctx.catalog.verifications.latest(set.id, copy.id, 1)?.finishedAt ?? null;
-      if (!t.returned && lastL1At !== null && now.getTime() - Date.parse(lastL1At) < minAge) continue;
-      candidates.push({ setId: set.id, copyId: copy.id, targetName: t.name, reason: t.returned ? 'returned' : 'oldest', lastL1At });
-    }
+  for (const { set, copy } of copies) {
+    const t = reach.get(copy.mediaId ? `${copy.targetId}/${copy.mediaId}` : copy.targetId);
+    if (!t?.present) continue;
+    const lastL1At = ctx.catalog.verifications.latest(set.id, copy.id, 1)?.finishedAt ?? null;
+    if (!t.returned && lastL1At !== null && now.getTime() - Date.parse(lastL1At) < minAge) continue;
+    candidates.push({ setId: set.id, copyId: copy.id, targetName: t.name, reason: t.returned ? 'returned' : 'oldest', lastL1At });
   }
   const returned = candidates.filter((c) => c.reason === 'returned');
   const oldest = candidates.filter((c) => c.reason === 'oldest')
-    .sort((a, b) => (a.lastL1At ?? '').localeCompare(b.lastL1At ?? '') || a.setId.localeCompare(b.setId))
+    .sort((a, b) => (a.lastL1At ?? '').localeCompare(b.lastL1At ?? '') || a.setId.localeCompare(b.setId) || a.targetName.localeCompare(b.targetName))
     .slice(0, opts.maxCopies ?? 20);
   const chosen = [...returned, ...oldest];
   const absentTargets = [...reach.values()].filter((t) => !t.present).map((t) => t.name);
@@ -101,19 +113,22 @@ export async function reverifyCopies(ctx: CoreContext, opts: ReverifyOptions = {
   return { runId, checked, absentTargets };
 }
 
-/** Present when the target opens and answers for its repository header (a missing header still means reachable). */
-async function reachable(ctx: CoreContext, rec: ConfigRecord): Promise<boolean> {
+/**
+ * Present when the target opens and answers for its repository header (a missing header still means
+ * reachable); for a rotation set, also which of its disks is plugged in.
+ */
+async function reachable(ctx: CoreContext, rec: ConfigRecord): Promise<{ present: boolean; disk: { id: string; mount: string } | null }> {
   try {
     const t = await openTarget(ctx, rec);
     try {
       await t.stat(REPO_JSON);
-      return true;
+      return { present: true, disk: mediaOf(t) };
     } catch (err) {
-      return isLifeboatError(err, 'OBJECT_NOT_FOUND');
+      return { present: isLifeboatError(err, 'OBJECT_NOT_FOUND'), disk: mediaOf(t) };
     } finally {
       await t.close().catch(() => undefined);
     }
   } catch {
-    return false;
+    return { present: false, disk: null };
   }
 }
