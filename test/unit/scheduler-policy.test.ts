@@ -62,6 +62,22 @@ describe('missed runs after downtime', () => {
     expect(exec.calls.map((c) => c.trigger)).toEqual(['schedule']);
   });
 
+  it('a downtime longer than ten thousand slots of a frequent job still gives one catch-up, then the schedule resumes', async () => {
+    env = tempCatalog();
+    env.addJob('busy', 'every 1 second', { options: { timezone: 'UTC' } });
+    const clock = new FakeClock('2026-06-01T09:00:00Z');
+    const exec = recordingExecutor(() => clock.now());
+    const s = new Scheduler({ catalog: env.catalog, clock, execute: exec.execute, maxConcurrent: 2, defaultTimezone: 'UTC' });
+    s.tick();
+    clock.advance(4 * 3_600_000);
+    s.tick();
+    await s.idle();
+    clock.advance(1000);
+    s.tick();
+    await s.idle();
+    expect(exec.calls.map((c) => c.trigger)).toEqual(['catch-up', 'schedule']);
+  });
+
   it('a restart within the same slot is not a downtime: nothing is caught up', async () => {
     env = tempCatalog();
     env.addJob('hourly', 'hourly', { options: { timezone: 'UTC' } });

@@ -160,10 +160,11 @@ export class Scheduler {
       repo.saveState({ jobId: job.id, schedule: job.schedule!, timezone: policy.timezone, lastSlot: at }, at);
       return;
     }
-    const slots = schedule.between(new Date(state.lastSlot), now);
+    const slots = schedule.between(new Date(state.lastSlot), now, MAX_SLOTS);
     if (slots.length === 0) return;
     const newest = slots[slots.length - 1]!;
-    repo.saveState({ ...state, lastSlot: newest.toISOString() }, at);
+    // A very long downtime of a very frequent job is cut at MAX_SLOTS: the rest are covered by the same record.
+    repo.saveState({ ...state, lastSlot: slots.length >= MAX_SLOTS ? at : newest.toISOString() }, at);
     const onTime = slots.length === 1 && now.getTime() - newest.getTime() <= this.#lateAfterMs;
     const pending = this.#queue.find((q) => q.job.id === job.id && (q.trigger === 'schedule' || q.trigger === 'catch-up'));
     if (pending) {
@@ -267,6 +268,7 @@ export class Scheduler {
 }
 
 const OVERLAP = 'the previous run of this job has not started yet';
+const MAX_SLOTS = 10_000;
 
 function stopping(): LifeboatError {
   return new LifeboatError('INTERRUPTED', { verb: 'run', thing: 'job', cause: 'the agent is shutting down' });
