@@ -21,6 +21,7 @@ import { registerServeCommand } from './commands/serve.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerReportCommands } from './commands/report.ts';
 import { registerUserCommands } from './commands/user.ts';
+import { registerTargetMediaCommands } from './commands/target-media.ts';
 
 // One line per command family; each file registers its verbs on the program.
 const COMMANDS: ReadonlyArray<(program: Command) => void> = [
@@ -41,6 +42,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerAuditCommands,
   registerReportCommands,
   registerUserCommands,
+  registerTargetMediaCommands,
 ];
 
 export function buildProgram(): Command {

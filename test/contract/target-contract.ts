@@ -237,3 +237,82 @@ export function endlessSource(onBytes: () => void, after: number): Readable {
     },
   });
 }
+
+/**
+ * A real prune on a driver: a repository of twelve daily sets (fulls on days 0 and 7, diffs chained to
+ * them), one set on legal hold, one verified, two incomplete folders (one old). `age(path)` makes an
+ * incomplete folder's files two days old on the server (the seam has no way to set mtimes).
+ */
+export function describeRetentionOnTarget(name: string, makeTarget: () => Promise<{ target: Target; age: (objectName: string) => Promise<void> }>): void {
+  describe(`retention on a real target: ${name}`, () => {
+    it('dry run lists without removing; the prune removes exactly the unkept sets and old incomplete folders', async () => {
+      const { pruneTarget } = await import('../../src-main/core/retention/prune-target.ts');
+      const { RetentionPolicySchema } = await import('../../src-main/core/retention/policy.ts');
+      const { openCore, closeCore } = await import('../../src-main/core/context.ts');
+      const { scanRepo } = await import('../../src-main/core/repo/scan-repo.ts');
+      const { manifestText } = await import('../../src-main/core/repo/manifest.ts');
+      const os = await import('node:os');
+      const fs = await import('node:fs');
+      const path = await import('node:path');
+      const { target, age } = await makeTarget();
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-prune-home-'));
+      const ctx = await openCore({ home, recover: false });
+      try {
+        const rec = ctx.catalog.targets.add({ name: `prune-${name}`, kind: target.kind, config: {} });
+        const start = Date.UTC(2026, 10, 1, 1);
+        const ids: string[] = [];
+        let full = '';
+        for (let day = 0; day < 12; day++) {
+          const id = `set_${name.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 8)}d${String(day).padStart(2, '0')}`;
+          ids.push(id);
+          const isFull = day % 7 === 0;
+          if (isFull) full = id;
+          const data = Buffer.from(`set ${day}`);
+          const manifest = {
+            format: 'lifeboat-set' as const, formatVersion: 1 as const, setId: id, engine: 'postgres', server: 'plant pg', database: 'mes ü', serverVersion: '15',
+            type: isFull ? 'full' as const : 'diff' as const, parentSetId: isFull ? null : full, chain: {}, startedAt: new Date(start + day * 86_400_000).toISOString(),
+            finishedAt: new Date(start + day * 86_400_000 + 60_000).toISOString(), toolVersions: {}, appVersion: 'test', encryption: { scheme: 'none' as const },
+            artifacts: [{ name: 'data.dump', role: 'data', bytes: data.length, sha256: sha(data), rawBytes: data.length, rawSha256: sha(data), compression: 'none' as const, encryption: 'none' as const }],
+            probes: [], tags: [], job: null,
+          };
+          const dir = `lifeboat/plant pg/mes ü/202611${String(day + 1).padStart(2, '0')}T010000Z_${manifest.type}_${id.slice(-6)}`;
+          await target.put(`${dir}/data.dump`, Readable.from([data]));
+          const text = manifestText(manifest);
+          await target.put(`${dir}/MANIFEST.json`, Readable.from([Buffer.from(text)]));
+          ctx.catalog.sets.record({ manifest, path: dir, manifestSha256: sha(Buffer.from(text)), runId: null, jobId: null, copies: [{ targetId: rec.id }] });
+        }
+        ctx.catalog.sets.setLegalHold(ids[3]!, true);
+        const now = new Date(start + 12 * 86_400_000).toISOString();
+        ctx.catalog.verifications.add({ setId: ids[1]!, copyId: null, level: 1, result: 'passed', startedAt: now, finishedAt: now, triggeredBy: 'test', runId: null, detail: {} });
+        await target.put('lifeboat/plant pg/mes ü/20261101T000000Z_full_oldinc/data.dump', Readable.from([Buffer.from('interrupted')]));
+        await age('lifeboat/plant pg/mes ü/20261101T000000Z_full_oldinc/data.dump');
+        await target.put('lifeboat/plant pg/mes ü/20261113T000000Z_full_running/data.dump', Readable.from([Buffer.from('in progress')]));
+        const policy = RetentionPolicySchema.parse({ keepLast: 2, daily: 0, weekly: 0, monthly: 0, yearly: 0 });
+        const expectKeep = [0, 1, 3, 7, 10, 11].map((d) => ids[d]!);
+        const expectRemove = [2, 4, 5, 6, 8, 9].map((d) => ids[d]!);
+
+        const before = (await target.list('lifeboat/')).map((o) => o.name);
+        const dry = await pruneTarget(ctx, rec, policy, { dryRun: true, target });
+        expect(dry.keep.map((k) => k.id).sort()).toEqual(expectKeep);
+        expect(dry.remove.map((r) => r.id).sort()).toEqual(expectRemove);
+        expect(dry.clean.map((c) => c.path)).toEqual(['lifeboat/plant pg/mes ü/20261101T000000Z_full_oldinc']);
+        expect((await target.list('lifeboat/')).map((o) => o.name)).toEqual(before);
+
+        const real = await pruneTarget(ctx, rec, policy, { target });
+        expect(real.remove.map((r) => r.id).sort()).toEqual(expectRemove);
+        const after = await scanRepo(target);
+        expect(after.complete.map((s) => s.manifest.setId).sort()).toEqual(expectKeep);
+        expect(after.incomplete.map((i) => i.path)).toEqual(['lifeboat/plant pg/mes ü/20261113T000000Z_full_running']);
+        for (const id of expectRemove) expect(ctx.catalog.sets.get(id).copies.map((c) => c.status)).toEqual(['removed']);
+        for (const id of expectKeep) expect(ctx.catalog.sets.get(id).copies.map((c) => c.status)).toEqual(['present']);
+        // Nothing of a removed set is left behind, not even its folder's files.
+        const names = (await target.list('lifeboat/')).map((o) => o.name);
+        for (const r of real.remove) expect(names.filter((n) => n.startsWith(r.path + '/'))).toEqual([]);
+      } finally {
+        closeCore(ctx);
+        await target.close();
+        fs.rmSync(home, { recursive: true, force: true });
+      }
+    }, 600_000); // about 150 target calls: an smbclient session each on SMB
+  });
+}

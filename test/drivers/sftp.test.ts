@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeTargetContract, endlessSource, expectNotFound, readAll, sha } from '../contract/target-contract.ts';
+import { describeRetentionOnTarget, describeTargetContract, endlessSource, expectNotFound, readAll, sha } from '../contract/target-contract.ts';
 import { startSshd, type SshdServer } from '../support/sshd-server.ts';
 import { sftpDriver } from '../../src-main/core/targets/sftp/driver.ts';
 import { SftpTarget } from '../../src-main/core/targets/sftp/sftp-target.ts';
@@ -196,3 +196,9 @@ describe('sftp driver', () => {
 function uidOf(user: string): number {
   return Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
 }
+
+describeRetentionOnTarget('sftp', async () => {
+  const dir = freshDir();
+  const old = new Date(Date.now() - 2 * 86_400_000);
+  return { target: await open({ path: dir }), age: async (name: string) => fs.utimesSync(path.join(dir, name), old, old) };
+});

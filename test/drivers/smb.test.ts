@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeTargetContract, readAll, sha } from '../contract/target-contract.ts';
+import { describeRetentionOnTarget, describeTargetContract, readAll, sha } from '../contract/target-contract.ts';
 import { startSamba, type SambaServer } from '../support/samba-server.ts';
 import { smbDriver } from '../../src-main/core/targets/smb/driver.ts';
 import { isLifeboatError, type LifeboatError } from '../../src-main/core/errors/lifeboat-error.ts';
@@ -113,4 +113,11 @@ describe('smb driver', () => {
     expect(seen).toBeGreaterThan(0);
     expect(leaked).toBe(false);
   });
+});
+
+describeRetentionOnTarget('smb (Samba, encryption required)', async () => {
+  const s = servers.encryption!;
+  const root = freshRoot(s);
+  const old = new Date(Date.now() - 2 * 86_400_000);
+  return { target: await open(s, { path: root }), age: async (name: string) => fs.utimesSync(path.join(s.shareDir, root, name), old, old) };
 });

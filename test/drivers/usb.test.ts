@@ -136,7 +136,13 @@ describe('usb rotation set', () => {
       const ejected = await ejectDisk(ctx, rec);
       expect(ejected.offSite).toBe(true);
       expect(ctx.catalog.media.list({ setName: 'offsite' }).map((x) => [x.label, x.offSite])).toEqual([['Friday', true]]);
+      // Still plugged in right after the eject: seen, but it stays off site until pulled and brought back.
       recordMediaUse(ctx, rec.id, await open('offsite', [m]));
+      expect(ctx.catalog.media.get(d.id).offSite).toBe(true);
+      ctx.catalog.media.markSeen(d.id, m, new Date(Date.now() + 2 * 3600_000).toISOString());
+      expect(ctx.catalog.media.get(d.id).offSite).toBe(false);
+      ctx.catalog.media.setOffSite(d.id, true);
+      recordMediaUse(ctx, rec.id, await open('offsite', [m]), { written: true });
       expect(ctx.catalog.media.get(d.id).offSite).toBe(false);
       fs.renameSync(m, `${m}-away`);
       expect((await failure(ejectDisk(ctx, rec))).code).toBe('MEDIA_ABSENT');

@@ -36,13 +36,20 @@ export class MediaRepo {
     return this.get(input.id);
   }
 
-  /** A disk was found mounted: it is back on site. */
+  /**
+   * A disk was found mounted. An ejected disk stays mounted until someone pulls it, so being seen right
+   * after the eject does not bring it back on site; seen an hour or more later, it has come back.
+   */
   markSeen(id: string, where: string, at: string = nowIso()): void {
-    this.#db.prepare('UPDATE media SET last_seen_at = ?, last_seen_path = ?, off_site = 0, off_site_at = NULL WHERE id = ?').run(at, where, id);
+    const back = new Date(new Date(at).getTime() - 3600_000).toISOString();
+    this.#db.prepare(`UPDATE media SET last_seen_at = ?, last_seen_path = ?,
+      off_site = CASE WHEN off_site = 1 AND off_site_at <= ? THEN 0 ELSE off_site END,
+      off_site_at = CASE WHEN off_site = 1 AND off_site_at <= ? THEN NULL ELSE off_site_at END WHERE id = ?`).run(at, where, back, back, id);
   }
 
+  /** A set was written to the disk: it is certainly on site now. */
   markWritten(id: string, at: string = nowIso()): void {
-    this.#db.prepare('UPDATE media SET first_write_at = COALESCE(first_write_at, ?), last_write_at = ?, last_seen_at = ? WHERE id = ?').run(at, at, at, id);
+    this.#db.prepare('UPDATE media SET first_write_at = COALESCE(first_write_at, ?), last_write_at = ?, last_seen_at = ?, off_site = 0, off_site_at = NULL WHERE id = ?').run(at, at, at, id);
   }
 
   setOffSite(id: string, offSite: boolean, at: string = nowIso()): void {

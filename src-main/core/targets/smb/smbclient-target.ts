@@ -120,13 +120,17 @@ export class SmbClientTarget implements Target {
     }
   }
 
+  /** Folders this target created or found: each smbclient call costs a login, so they are made once. */
+  readonly #madeDirs = new Set<string>();
+
   async #mkdirs(dir: string, where: string): Promise<void> {
-    if (!dir || dir === this.#root) return;
+    if (!dir || dir === this.#root || this.#madeDirs.has(dir)) return;
     const rel = this.#root ? dir.slice(this.#root.length + 1) : dir;
     const parts = rel.split('/');
     const lines = parts.map((_, i) => `mkdir ${smbQuote([this.#root, ...parts.slice(0, i + 1)].filter(Boolean).join('/'))}`);
     const res = await smbScript(this.#c, lines);
     this.#check(res, 'create', 'folder', where, new Set(['NT_STATUS_OBJECT_NAME_COLLISION']));
+    for (let d = dir; d.length > this.#root.length && d !== '.'; d = path.dirname(d)) this.#madeDirs.add(d);
   }
 
   async get(name: string, range?: { start: number; end?: number }): Promise<Readable> {
@@ -221,6 +225,7 @@ export class SmbClientTarget implements Target {
     // Prune emptied folders up to the root; a folder that still holds something refuses, which ends it.
     const dirs: string[] = [];
     for (let d = path.dirname(full); d !== '.' && d.length > this.#root.length; d = path.dirname(d)) dirs.push(d);
+    for (const d of dirs) this.#madeDirs.delete(d);
     if (dirs.length) await smbScript(this.#c, dirs.map((d) => `rmdir ${smbQuote(d)}`)).catch(() => undefined);
   }
 
