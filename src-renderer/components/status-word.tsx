@@ -21,7 +21,7 @@ export function StatusWord({ status, size = 'lg' }: { status: string; size?: 'md
   const look = LOOK[status] ?? { icon: '\u2022', word: status, color: 'gray' };
   return (
     <Badge size={size} color={look.color} variant="light" radius="sm" data-status={status}
-      leftSection={<span aria-hidden="true">{look.icon}</span>} styles={{ root: { textTransform: 'none', overflow: 'visible', minWidth: 'max-content', flexShrink: 0 }, label: { overflow: 'visible', textOverflow: 'clip' } }}>
+      leftSection={<span aria-hidden="true">{look.icon}</span>} styles={{ root: { textTransform: 'none', overflow: 'visible', minWidth: 'max-content', flexShrink: 0, height: 'auto', paddingBlock: 4, fontSize: size === 'md' ? '0.95rem' : size === 'lg' ? '1.05rem' : '1.2rem' }, label: { overflow: 'visible', textOverflow: 'clip' } }}>
       {look.word}
     </Badge>
   );

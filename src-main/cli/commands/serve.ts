@@ -15,9 +15,24 @@ import { rendererStaticHandler } from '../../shell/renderer-static.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const RENDERER_DIR = path.join(ROOT, 'dist', 'renderer');
 
-/** Builds the renderer with vite when dist/renderer has no index.html (a source checkout). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * In a source checkout, builds the renderer with vite when dist/renderer is missing or older than
+ * src-renderer/ (a stale console would show yesterday's screens); an installed copy has no sources and
+ * serves what it shipped.
+ */
 export function ensureRendererBuilt(dir = RENDERER_DIR): void {
-  if (fs.existsSync(path.join(dir, 'index.html'))) return;
+  const index = path.join(dir, 'index.html');
+  const sources = path.join(ROOT, 'src-renderer');
+  if (fs.existsSync(index) && (!fs.existsSync(sources) || newestMtime(sources) <= fs.statSync(index).mtimeMs)) return;
   const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!fs.existsSync(vite)) {
     throw new LifeboatError('TOOL_MISSING', { verb: 'serve', thing: 'console', where: dir, cause: 'the console is not built and vite is not installed', hint: 'run "npm run build:renderer" on a machine with the dev dependencies' });
