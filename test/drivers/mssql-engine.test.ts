@@ -367,6 +367,14 @@ describe('SQL Server engine against the TDS test server', () => {
     expect(move.params.p0).toBe(`${s.model.dataPath}Ligne 3 ]'Öl-Mühle' copie.mdf`);
   });
 
+  it('removes the staged file when the sink refuses it', async () => {
+    const s = await server({ edition: 'standard', databases: [{ name: 'MES', recoveryModel: 'FULL' }] });
+    const refusing = { stream: async () => undefined, file: async () => { throw new Error('target full'); } };
+    await expect(engine(s).backup(req('MES', 'full'), refusing)).rejects.toThrow(/^target full$/);
+    expect(s.model.msdb).toHaveLength(1);
+    expect(fs.readdirSync(staging)).toEqual([]);
+  });
+
   it('cancels a running BACKUP through the abort signal and removes the partial file', async () => {
     const s = await server({ edition: 'standard', statsDelayMs: 100, databases: [{ name: 'MES', recoveryModel: 'FULL' }] });
     const ac = new AbortController();

@@ -12,8 +12,8 @@ import * as q from './catalog-queries.ts';
 
 /**
  * BACKUP ... TO DISK into staging, then the chain fields from msdb (LSNs as strings), row-count probes, and
- * the file handed to the sink. Until the hand-over the staged file is ours to remove on failure; after it,
- * the runner ships it and removes it.
+ * the file handed to the sink. Until the sink has taken the file (also when it refuses it) the staged file
+ * is ours to remove on failure; once taken, the runner ships it and removes it.
  */
 export async function backupDatabase(s: MssqlSession, req: BackupRequest, sink: ArtifactSink): Promise<BackupOutcome> {
   const where = `${req.database} on ${s.where}`;
@@ -36,7 +36,7 @@ export async function backupDatabase(s: MssqlSession, req: BackupRequest, sink: 
   const fileName = stagingFileName(req.database, decision.type, started);
   const { serverPath, localPath } = s.paths(fileName);
   const compression = facts.nativeCompression;
-  let handedOver = false;
+  let sinkSettled = false;
   try {
     req.onProgress?.({ phase: 'backup', percent: 0 });
     const stmt = backupStatement({ database: req.database, serverPath, type: decision.type, compression, label: `lifeboat:${decision.type}:${fileName}`, stats: s.cfg.statsPercent });
@@ -68,14 +68,22 @@ export async function backupDatabase(s: MssqlSession, req: BackupRequest, sink: 
       // Log record times are the source server's local time; STOPAT must be written in that clock.
       serverUtcOffsetMinutes: String(facts.utcOffsetMinutes),
     };
-    handedOver = true;
-    await sink.file(fileName, decision.type === 'log' ? 'log' : 'backup', localPath, { compressed: compression });
+    try {
+      await sink.file(fileName, decision.type === 'log' ? 'log' : 'backup', localPath, { compressed: compression });
+    } catch (err) {
+      // The runner's own failure (a target, the pipeline): reported as it is, not as a server error.
+      fs.rmSync(localPath, { force: true });
+      sinkSettled = true;
+      throw err;
+    }
+    sinkSettled = true;
     return {
       type: decision.type, ...(decision.escalatedBecause ? { escalatedBecause: decision.escalatedBecause } : {}),
       parentSetId: decision.parentSetId, serverVersion: facts.version, toolVersions: { ...TOOL_VERSIONS }, probes, chain, warnings,
     };
   } catch (err) {
-    if (!handedOver) fs.rmSync(localPath, { force: true });
+    if (sinkSettled) throw err;
+    fs.rmSync(localPath, { force: true });
     throw isLifeboatError(err) ? err : await s.explain(err, { verb: 'back up', thing: 'database', where });
   }
 }
