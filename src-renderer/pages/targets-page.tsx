@@ -24,7 +24,7 @@ export function TargetsPage() {
   const list = useQuery(() => api.targets.list.query());
   const kinds = useQuery(() => api.targets.kinds.query());
   const [kind, setKind] = useState<(typeof KINDS)[number]['value']>('folder');
-  const [form, setForm] = useState({ name: '', path: '', host: '', port: '22', username: '', password: '', share: '', domain: '' });
+  const [form, setForm] = useState({ name: '', path: '', host: '', port: '22', username: '', password: '', share: '', domain: '', set: '', mounts: '' });
   const [outcome, setOutcome] = useState<TestOutcome | null>(null);
   const driver = KINDS.find((k) => k.value === kind)!.driver;
   const available = (kinds.data ?? []).some((k) => k.kind === driver);
@@ -45,6 +45,7 @@ export function TargetsPage() {
   const save = useAction(async () => {
     setOutcome(null);
     const config = driver === 'local' ? { path: form.path }
+      : driver === 'usb' ? { set: form.set, ...(form.mounts.trim() ? { mounts: form.mounts } : {}) }
       : driver === 'smb' ? { host: form.host, port: Number(form.port), share: form.share, path: form.path, username: form.username, ...(form.domain ? { domain: form.domain } : {}) }
       : { host: form.host, port: Number(form.port), username: form.username, path: form.path };
     await api.targets.add.mutate({ name: form.name, kind: driver, config, ...(form.password ? { secret: form.password } : {}) });
@@ -69,7 +70,11 @@ export function TargetsPage() {
           ) : null}
           <SimpleGrid cols={2}>
             <TextInput label="Name" required {...field('name')} />
-            {driver === 'smb' ? <>
+            {driver === 'usb' ? <>
+              <TextInput label="Rotation set name" description="The name written on each disk of the set when it was prepared" required {...field('set')} />
+              <TextInput label="Mount points to look at" description="Optional, comma-separated; empty: every removable disk" {...field('mounts')} />
+              <Text size="md" style={{ gridColumn: '1 / -1' }}>Each disk of the set is prepared once with "lifeboat target init-disk" on this machine. Lifeboat writes to whichever disk of the set is plugged in, and never to the system disk.</Text>
+            </> : driver === 'smb' ? <>
               <TextInput label="Server" description="Host name or address, without slashes" required {...field('host')} />
               <TextInput label="Share" required {...field('share')} />
               <TextInput label="Folder inside the share" description="Empty for the share's root" {...field('path')} />
@@ -121,7 +126,7 @@ export function TargetsPage() {
             <Table.Tr key={t.id}>
               <Table.Td fw={700}>{t.name}</Table.Td>
               <Table.Td>{KINDS.find((k) => k.driver === t.kind)?.label ?? t.kind}</Table.Td>
-              <Table.Td>{t.kind === 'sftp' ? `${String(t.config.username)}@${String(t.config.host)}:${String(t.config.path)}` : t.kind === 'smb' ? `\\\\${String(t.config.host)}\\${String(t.config.share)}${t.config.path ? `\\${String(t.config.path)}` : ''}` : String(t.config.path)}</Table.Td>
+              <Table.Td>{t.kind === 'sftp' ? `${String(t.config.username)}@${String(t.config.host)}:${String(t.config.path)}` : t.kind === 'usb' ? `rotation set ${String(t.config.set)}` : t.kind === 'smb' ? `\\\\${String(t.config.host)}\\${String(t.config.share)}${t.config.path ? `\\${String(t.config.path)}` : ''}` : String(t.config.path)}</Table.Td>
               <Table.Td><Button variant="light" onClick={() => void runTest(t.name)} aria-label={`Test ${t.name}`}>Test</Button></Table.Td>
             </Table.Tr>
           ))}
