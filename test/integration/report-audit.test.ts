@@ -111,6 +111,13 @@ describe('audit report PDF', () => {
     expect(dense).toContain('OscarØlsen(oscar,operator)approvedrestore.overwriteplant-pg/mes');
   });
 
+  it('lists the removable-media register with custody', () => {
+    const m = report.data.media.find((t) => t.table === 'media')!;
+    expect(m.columns.slice(0, 4)).toEqual(['label', 'id', 'set_name', 'off_site']);
+    expect(m.rows).toHaveLength(1);
+    expect(dense).toContain('USB-Adisk-7f3aweekly-rotation1');
+  });
+
   it('lists configuration changes with old and new values', () => {
     const tier = report.data.configChanges.find((c) => c.action === 'profile.change' && c.object === 'clinic-sql/HIS')!;
     expect(tier).toMatchObject({ actor: 'alice', role: 'admin', oldValue: '', reason: 'BIA 2026-02' });
@@ -135,6 +142,7 @@ describe('audit report PDF', () => {
     expect(entry.detail.sha256).toBe(actual);
     const json = JSON.parse(fs.readFileSync(report.pdf.file.replace(/\.pdf$/, '.json'), 'utf8'));
     expect(json).toEqual(JSON.parse(JSON.stringify(report.data)));
+    expect(JSON.stringify(json)).not.toContain('_minWidth');
     const csv = fs.readFileSync(report.pdf.file.replace(/\.pdf$/, '.verification.csv'), 'utf8');
     for (const s of fx.sets) for (const a of s.artifacts) expect(csv).toContain(a.sha256);
     const attachments = entry.detail.attachments as Record<string, string>;

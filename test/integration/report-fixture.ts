@@ -70,6 +70,9 @@ export async function buildSite(ctx: CoreContext): Promise<Fixture> {
     return runId;
   };
 
+  ctx.catalog.media.register({ id: 'disk-7f3a', setName: 'weekly-rotation', label: 'USB-A', targetId: usb.id });
+  ctx.catalog.media.markWritten('disk-7f3a');
+  ctx.catalog.media.setOffSite('disk-7f3a', true);
   const ok1 = await backup('succeeded');
   const failed = await backup('failed');
   const alert = ctx.catalog.alerts.raise({ rule: 'run-failed', causeKey: `run-failed:${job.id}:mes`, severity: 'error', subject: 'Backup of mes failed', message: `run ${failed} failed: TARGET_UNREACHABLE` }, new Date().toISOString());

@@ -57,6 +57,9 @@ describe('DR runbook PDF', () => {
     for (const a of mesSets.at(-1)!.artifacts) expect(dense).toContain(a.sha256);
     expect(rb.data.databases.find((d) => d.database === 'HIS')!.offlineCopies).toEqual([]);
     expect(flat).toContain('NONE: no offline copy recorded');
+    expect(mes.media).toHaveLength(1);
+    expect(mes.media[0]).toMatch(/label=USB-A.*off_site=1/);
+    expect(dense).toContain('USBdisksandcustody');
   });
 
   it('gives the restore commands in Lifeboat and by hand for each engine', () => {
@@ -90,6 +93,9 @@ describe('DR runbook PDF', () => {
     const entry = ctx.catalog.audit.get(rb.auditSeq)!;
     expect(entry).toMatchObject({ action: 'report.runbook', object: rb.runbookId });
     expect(entry.detail.sha256).toBe(createHash('sha256').update(fs.readFileSync(rb.pdf.file)).digest('hex'));
-    expect(JSON.parse(fs.readFileSync(rb.json.file, 'utf8')).databases).toHaveLength(3);
+    const json = JSON.parse(fs.readFileSync(rb.json.file, 'utf8'));
+    expect(json.databases).toHaveLength(3);
+    // Rendering must not leave layout state in the data written beside the PDF.
+    expect(JSON.stringify(json)).not.toContain('_minWidth');
   });
 });

@@ -131,7 +131,12 @@ export function collectAuditData(ctx: CoreContext, opts: { reportId: string; per
       };
     });
 
-  const media = ctx.catalog.evidence.mediaTables().map((t) => ({ table: t.table, columns: t.columns, rows: t.rows.map((r) => t.columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c])))) }));
+  // Custody first: which disk, where it is (off site or not) and when it was last written and seen.
+  const PREFERRED = ['label', 'id', 'set_name', 'off_site', 'off_site_at', 'first_write_at', 'last_write_at', 'last_seen_at'];
+  const media = ctx.catalog.evidence.mediaTables().map((t) => {
+    const columns = [...PREFERRED.filter((c) => t.columns.includes(c)), ...t.columns.filter((c) => !PREFERRED.includes(c))];
+    return { table: t.table, columns, rows: t.rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c])))) };
+  });
 
   const periodEvents = ctx.catalog.audit.list({ from, to, limit: 10_000_000, ascending: true });
   const configChanges: AuditReportData['configChanges'] = periodEvents

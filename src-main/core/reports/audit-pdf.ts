@@ -10,7 +10,9 @@ const mono = (text: string): PdfNode => ({ text, style: 'mono' });
 const status = (ok: boolean, text: string): PdfNode => ({ text, style: ok ? 'good' : 'bad' });
 
 /** The audit report as a PDF: every section auditors of Part 11 / Annex 11 / HIPAA / 62443 sites ask for. */
-export function renderAuditPdf(d: AuditReportData): Promise<Buffer> {
+export function renderAuditPdf(data: AuditReportData): Promise<Buffer> {
+  // pdfmake rewrites the content it is given in place: it gets a copy, the caller's data stays as it was.
+  const d = structuredClone(data);
   const s = d.summary;
   const content: PdfContent[] = [
     { text: 'Backup and recovery audit report', style: 'title' },

@@ -96,7 +96,7 @@ export function collectRunbookData(ctx: CoreContext, opts: { runbookId: string; 
     }).map((c) => ({ setId: s.id, finishedAt: s.finishedAt, target: targets.get(c.targetId)!.name }))).reverse();
     const ids = [...d.targets.map((t) => t.id), ...sets.map((s) => s.id), ...sets.flatMap((s) => s.copies.map((c) => c.mediaId ?? '')).filter(Boolean)];
     const mediaLines = media.flatMap((m) => m.rows.filter((r) => Object.values(r).some((v) => typeof v === 'string' && ids.includes(v)))
-      .map((r) => `${m.table}: ${m.columns.map((c) => `${c}=${r[c] ?? ''}`).join(', ')}`));
+      .map((r) => `${m.table}: ${[...m.columns].sort((x, y) => Number(y === 'label') - Number(x === 'label')).map((c) => `${c}=${r[c] ?? ''}`).join(', ')}`));
     const lifeboatSteps = last ? [
       `lifeboat verify ${last.id}`,
       `lifeboat restore ${last.id} --as ${d.database}_restored${last.encryption === 'age-x25519' ? ' --identity <key file>' : last.encryption === 'age-scrypt' ? ' --passphrase-stdin' : ''}`,

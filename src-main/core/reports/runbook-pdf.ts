@@ -42,7 +42,9 @@ function databaseSection(d: RunbookDatabase): PdfContent[] {
 }
 
 /** The printable DR runbook: it must work when the Lifeboat workstation is the thing that was lost. */
-export function renderRunbookPdf(d: RunbookData): Promise<Buffer> {
+export function renderRunbookPdf(data: RunbookData): Promise<Buffer> {
+  // pdfmake rewrites the content it is given in place: it gets a copy, the caller's data stays as it was.
+  const d = structuredClone(data);
   const content: PdfContent[] = [
     { text: `Disaster recovery runbook — ${d.site}`, style: 'title' },
     table(['', ''], [
