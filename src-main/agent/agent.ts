@@ -30,6 +30,8 @@ export interface AgentOptions {
   /** How long running work may take to finish at shutdown before it is aborted. */
   graceMs?: number;
   maxConcurrent?: number;
+  /** How often objectives and alert repeats are checked. */
+  checkEveryMs?: number;
   staticHandler?: StaticHandler;
 }
 
@@ -96,9 +98,14 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   log.log('info', `agent started: listening on ${server.url}`, { pid: process.pid });
 
   // Objectives and repeats are time-driven too: check them at start and every minute.
+  let breachedBefore = '';
   const periodic = async () => {
     try {
-      await evaluateObjectives(core.catalog, alerts, clock.now());
+      const states = await evaluateObjectives(core.catalog, alerts, clock.now());
+      // The dashboard's RPO column ages with the clock alone: tell listeners when a database crosses its objective.
+      const breached = states.filter((s) => s.breached).map((s) => `${s.server}/${s.database}`).join(',');
+      if (breached !== breachedBefore) core.events.emitEvent('status.changed', { reason: breached ? `objective missed: ${breached}` : 'all objectives met' });
+      breachedBefore = breached;
       await alerts.sweep();
     } catch (err) {
       log.log('error', `periodic alert check failed: ${causeOf(err)}`);
@@ -113,7 +120,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     while (!loop.signal.aborted) {
       scheduler.tick();
       const now = clock.now().getTime();
-      if (now - lastPeriodic >= 60_000) { lastPeriodic = now; await periodic(); }
+      if (now - lastPeriodic >= (opts.checkEveryMs ?? 60_000)) { lastPeriodic = now; await periodic(); }
       if (now - lastSpace >= 600_000) { lastSpace = now; await alerts.track(checkTargetSpace(core, alerts)).catch(() => undefined); }
       await clock.sleep(tickMs, loop.signal);
     }

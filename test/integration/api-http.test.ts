@@ -21,7 +21,7 @@ beforeAll(async () => {
   await pg.createDatabase('lims');
   await pg.query('lims', 'CREATE TABLE samples AS SELECT g AS id, md5(g::text) AS barcode FROM generate_series(1, 20000) g');
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-api-'));
-  agent = await startAgent({ home, logger: nullLogger, graceMs: 5000 });
+  agent = await startAgent({ home, logger: nullLogger, graceMs: 5000, tickMs: 200, checkEveryMs: 400 });
   api = createApiClient({ url: agent.url, token: agent.token });
 });
 
@@ -152,10 +152,34 @@ describe('the local API over HTTP', () => {
     expect(restored.probes.every((p) => p.ok)).toBe(true);
     const rows = await pg.query<{ n: string }>('lims_copy', 'SELECT count(*) AS n FROM samples');
     expect(Number(rows[0]!.n)).toBe(20000);
-    const refused = await api.recovery.restore.mutate({ setId: set!.id, as: 'lims_copy' }).catch((e: { data: { code: string } }) => e.data);
-    expect(refused.code).not.toBe('INTERNAL');
+    const refused = await api.recovery.restore.mutate({ setId: set!.id, as: 'lims_copy' }).then(() => null, (e: { data: { code: string } }) => e.data);
+    expect(refused).not.toBeNull();
+    expect(refused!.code).not.toBe('INTERNAL');
     const neither = await api.recovery.restore.mutate({}).catch((e: { data: { code: string; fields: string[] } }) => e.data);
     expect(neither).toMatchObject({ code: 'USAGE', fields: ['setId'] });
+  });
+
+  it('the status stream tells when a database crosses its objective, and the alert stream carries the alert', async () => {
+    const status: { type: string; reason?: string }[] = [];
+    const alertEvents: { type: string; rule?: string }[] = [];
+    let ready = 0;
+    const subs = [
+      api.events.status.subscribe(undefined, { onStarted: () => { ready++; }, onData: (e) => { status.push(e); } }),
+      api.events.alerts.subscribe(undefined, { onStarted: () => { ready++; }, onData: (e) => { alertEvents.push(e); } }),
+    ];
+    const until = Date.now() + 10_000;
+    while (ready < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    // The lims set finished moments ago; an objective of one minute is met now and missed a minute later.
+    await api.objectives.set.mutate({ server: 'clinic-pg', database: 'no_backup_db', rpoSeconds: 60 });
+    while (!status.some((e) => e.type === 'status.changed') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    for (const s of subs) s.unsubscribe();
+    expect(status.find((e) => e.type === 'status.changed')!.reason).toContain('clinic-pg/no_backup_db');
+    expect(alertEvents).toContainEqual(expect.objectContaining({ type: 'alert.raised', rule: 'rpo-breached' }));
+    const dash = await api.status.dashboard.query();
+    expect(dash.tray).toBe('red');
+    expect(dash.databases.find((d) => d.database === 'no_backup_db')).toMatchObject({ status: 'failing', rpoBreached: true });
+    await api.objectives.remove.mutate({ server: 'clinic-pg', database: 'no_backup_db' });
+    expect((await api.alerts.list.query({ status: 'active' })).filter((a) => a.rule === 'rpo-breached')).toEqual([]);
   });
 
   it('keeps a hook for the renderer\'s static files: served without the token, the API still needs it', async () => {

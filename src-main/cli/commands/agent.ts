@@ -54,10 +54,12 @@ export function registerAgentCommands(program: Command): void {
       }
       const who = await found.client.status.agent.query();
       const q = await found.client.jobs.queue.query();
+      const names = new Map((await found.client.jobs.list.query()).map((j) => [j.id, j.name]));
+      const name = (id: string) => names.get(id) ?? id;
       out.result({ running: true, ...who, url: found.info.url, queue: q }, () => [
         `agent ${who.pid} running since ${who.startedAt} on ${found.info.url} (version ${who.version}, site ${who.site})`,
-        `running: ${q.running.length ? q.running.map((r) => `${r.jobId} (${r.trigger})`).join(', ') : 'nothing'}`,
-        `waiting: ${q.queued.length ? q.queued.map((r) => `${r.jobId} (${r.trigger}, not before ${r.notBefore})`).join(', ') : 'nothing'}`,
+        `running: ${q.running.length ? q.running.map((r) => `${name(r.jobId)} (${r.trigger})`).join(', ') : 'nothing'}`,
+        `waiting: ${q.queued.length ? q.queued.map((r) => `${name(r.jobId)} (${r.trigger}, not before ${r.notBefore})`).join(', ') : 'nothing'}`,
       ]);
     });
 

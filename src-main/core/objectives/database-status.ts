@@ -51,10 +51,14 @@ export function databaseStatuses(catalog: Catalog, now: Date, nextRuns: (job: Jo
     const alerts = openAlerts.filter((a) => a.detail.database === database && (a.detail.server === undefined || a.detail.server === server));
     let status: StatusWord = 'ok';
     let reason: string | null = null;
-    if (dbJobs.length === 0 && !newestSet) { status = 'unprotected'; reason = 'no job backs this database up'; }
-    else if (last?.status === 'running') { status = 'running'; }
+    if (last?.status === 'running') { status = 'running'; }
     else if (last?.status === 'failed') { status = 'failing'; reason = last.errorMessage; }
-    else if (rpo.breached) { status = 'failing'; reason = rpo.liveRpoSeconds === null ? 'no verified backup yet' : 'the recovery point objective is missed'; }
+    else if (rpo.breached) {
+      status = 'failing';
+      reason = dbJobs.length === 0 ? 'no job backs this database up, and it has a recovery point objective'
+        : rpo.liveRpoSeconds === null ? 'no verified backup yet' : 'the recovery point objective is missed';
+    }
+    else if (dbJobs.length === 0 && !newestSet) { status = 'unprotected'; reason = 'no job backs this database up'; }
     else if (!last && !newestSet) { status = 'warning'; reason = 'never backed up'; }
     else if (last?.status === 'partial' || alerts.length > 0) { status = 'warning'; reason = last?.status === 'partial' ? last.errorMessage : alerts[0]!.subject; }
     return {
