@@ -40,6 +40,26 @@ async function code(p: Promise<unknown>): Promise<LifeboatError> {
 
 describeTargetContract('sftp (OpenSSH, password login)', async () => open({ path: freshDir() }));
 
+describe('sftp host-key approval through the CLI', () => {
+  it('target test stops at the unknown key; approve-key refuses a wrong fingerprint and stores the right one', async () => {
+    const { main } = await import('../../src-main/cli/main.ts');
+    const { Catalog } = await import('../../src-main/core/catalog/catalog.ts');
+    const home = fs.mkdtempSync(path.join(server.dataDir, '..', 'clihome-'));
+    const dir = freshDir();
+    process.env.LB_TEST_SFTP_PW = server.password;
+    const lb = (...args: string[]) => main(['node', 'lifeboat', '--home', home, ...args]);
+    expect(await lb('target', 'add', 'nas', '--kind', 'sftp', '--path', dir, '--option', `host=${server.host}`, '--option', `port=${server.port}`, '--option', `username=${server.user}`, '--secret-env', 'LB_TEST_SFTP_PW')).toBe(0);
+    expect(await lb('target', 'test', 'nas')).toBe(1);
+    expect(await lb('target', 'approve-key', 'nas', 'SHA256:' + 'A'.repeat(43))).toBe(1);
+    const config = () => { const c = new Catalog(path.join(home, 'catalog.db')); try { return c.targets.get('nas').config; } finally { c.close(); } };
+    expect(config().hostKeySha256).toBeUndefined();
+    expect(await lb('target', 'approve-key', 'nas', server.hostKeySha256())).toBe(0);
+    expect(config().hostKeySha256).toBe(server.hostKeySha256());
+    expect(await lb('target', 'test', 'nas')).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual([]); // the probe and its emptied folder were removed
+  });
+});
+
 describe('sftp driver', () => {
   it('declares what OpenSSH offers: atomic rename, remote hash, free space', async () => {
     const t = await open({ path: freshDir() });

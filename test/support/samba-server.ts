@@ -104,7 +104,8 @@ export async function startSamba(variant: 'signing' | 'encryption' = 'signing'):
   ].join('\n'));
   run('smbpasswd', ['-c', conf, '-s', '-a', user], `${password}\n${password}\n`);
   const log = path.join(dir, 'smbd.out');
-  const child: ChildProcess = spawn(smbd, ['--foreground', '--no-process-group', '-s', conf], { stdio: ['ignore', fs.openSync(log, 'a'), fs.openSync(log, 'a')] });
+  // Its own process group: smbd signals its whole group when it shuts down, which would include the test runner.
+  const child: ChildProcess = spawn(smbd, ['--foreground', '--no-process-group', '-s', conf], { stdio: ['ignore', fs.openSync(log, 'a'), fs.openSync(log, 'a')], detached: true });
   const deadline = Date.now() + 15_000;
   while (!(await canConnect(port))) {
     if (child.exitCode !== null) throw new Error(`smbd exited: ${fs.readFileSync(log, 'utf8')}`);
