@@ -98,7 +98,7 @@ describe('audit report PDF', () => {
   });
 
   it('shows the drill\'s measured RTO against the objective', () => {
-    expect(report.data.drills[0]).toMatchObject({ id: expect.any(String), restoreMs: 42000, rtoSeconds: 3600, withinObjective: true });
+    expect(report.data.drills[0]).toMatchObject({ id: fx.drillId, restoreMs: 42000, rtoSeconds: 3600, withinObjective: true });
     expect(dense).toContain(`plant-pg/mes${fx.sets[0]!.id}succeeded42.0s1hyes15.0min2`);
   });
 

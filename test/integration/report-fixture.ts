@@ -83,10 +83,12 @@ export async function buildSite(ctx: CoreContext): Promise<Fixture> {
   await backup('succeeded', 'clinic-sql', 'HIS', clinicJob.id, 'mssql');
   const clinicSetId = sets.at(-1)!.id;
 
-  const drillId = newId('drl');
-  ctx.catalog.db.prepare(`INSERT INTO drills (id, set_id, database_name, server, scratch_name, status, started_at, finished_at, restore_ms, achieved_rpo_ms, checks)
-    VALUES (?, ?, 'mes', 'plant-pg', 'lifeboat_drill_mes', 'succeeded', ?, ?, 42000, 900000, '[{"check":"amcheck","ok":true},{"check":"probes","ok":true}]')`)
-    .run(drillId, sets[0]!.id, new Date().toISOString(), new Date().toISOString());
+  const drill = ctx.catalog.drills.begin({ runId: null, setId: sets[0]!.id, server: 'plant-pg', database: 'mes', scratchName: 'lifeboat_drill_mes' });
+  ctx.catalog.drills.finish(drill.id, { status: 'succeeded', restoreMs: 42_000, achievedRpoMs: 900_000, checks: [
+    { kind: 'integrity', name: 'amcheck', status: 'passed', detail: 'no corruption' },
+    { kind: 'row-count', name: 'public.batches', status: 'passed', detail: '1200 rows', expected: '1200', actual: 1200 },
+  ] });
+  const drillId = drill.id;
 
   const signatureId = await signAction(ctx, { user: 'oscar', password: 'restore pass 1', meaning: 'approved', action: 'restore.overwrite', object: restoreObject('plant-pg', 'mes'), reason: 'CHG-1042: batch table corrupted by a faulty MES update' });
   const restoreRun = ctx.catalog.runs.begin({ kind: 'restore', databaseName: 'mes', trigger: 'manual' });
