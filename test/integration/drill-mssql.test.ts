@@ -87,4 +87,29 @@ describe('a SQL Server restore drill against the TDS test server', { timeout: 30
     const status = await runCli(home, ['--json', 'drill', 'status']);
     expect(status.json[0]).toMatchObject({ server: 'plant-sql', database: 'MES', lastDrillStatus: 'failed', checksFailed: 1 });
   });
+
+  it('drills a chain to a point in time: FULL then LOG restored WITH STOPAT into the scratch name, the log set recorded as proven', async () => {
+    srv.model.db('MES')!.corrupt = false;
+    const full = await runCli(home, ['--json', 'job', 'run', 'mes', '--type', 'full']);
+    expect(full.code, full.stderr).toBe(0);
+    srv.model.write('MES', 'dbo.Orders', 10);
+    await new Promise((r) => setTimeout(r, 50));
+    const at = new Date();
+    await new Promise((r) => setTimeout(r, 50));
+    srv.model.write('MES', 'dbo.Orders', 1000);
+    const log = await runCli(home, ['--json', 'job', 'run', 'mes', '--type', 'log']);
+    expect(log.code, log.stderr).toBe(0);
+    const before = srv.statements.length;
+    const r = await runCli(home, ['--json', 'drill', 'run', '--database', 'MES', '--at', at.toISOString()]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.json).toMatchObject({ status: 'succeeded', setId: log.json[0].setId, scratchDropped: true });
+    const restores = srv.statements.slice(before).filter((x) => /^RESTORE (DATABASE|LOG) @db/.test(x.sql));
+    expect(restores.map((x) => x.sql.split(' WITH ')[0])).toEqual(['RESTORE DATABASE @db FROM DISK = @path', 'RESTORE LOG @db FROM DISK = @path', 'RESTORE DATABASE @db']);
+    expect(restores[1]!.sql).toContain('STOPAT = @stopat');
+    expect(restores.every((x) => x.params.db === r.json.scratchName)).toBe(true);
+    // Row counts of the log set describe its end, not the chosen point: recorded, not judged.
+    expect(r.json.checks.filter((c: { kind: string }) => c.kind === 'row-count').map((c: { status: string }) => c.status)).toEqual(['skipped', 'skipped']);
+    expect(r.json.achievedRpoMs).toBeGreaterThanOrEqual(Date.parse(r.json.startedAt) - at.getTime() - 1);
+    expect(scratchOnServer()).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { withCore, collect } from '../cli-context.ts';
-import { positiveInt } from '../options.ts';
+import { parseTime, positiveInt } from '../options.ts';
 import { formatDuration, table } from '../output.ts';
 import { ERROR_CODES } from '../../core/errors/codes.ts';
 import { LifeboatError } from '../../core/errors/lifeboat-error.ts';
@@ -19,15 +19,17 @@ export function registerDrillCommands(program: Command): void {
     .description('restore a set into a scratch database, check it (amcheck / DBCC CHECKDB, row counts, probes), then drop it')
     .option('--database <db>', 'drill the newest set of this database')
     .option('--server <source>', 'with --database: the server the sets come from')
+    .option('--at <time>', 'with --database: drill the chain up to this point in time (ISO 8601)')
     .option('--scratch-server <source>', 'restore onto this server (default: the set\'s own)')
     .option('--probe <sql>', 'a probe query returning one value (repeatable; pair each with --expect)', collect, [])
     .option('--expect <expectation>', 'what the probe must return: "= 5000", ">= backup - 1 day", "between 1 and 9", "non-null"', collect, []))
     .action(async (setId: string | undefined, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
       if (!setId && !o.database) throw new LifeboatError('USAGE', { verb: 'run', thing: 'drill', cause: 'name a set id or --database' });
+      if (o.at && !o.database) throw new LifeboatError('USAGE', { verb: 'run', thing: 'drill', cause: '--at goes with --database' });
       const probes = pairProbes(o.probe as string[], o.expect as string[]);
       await cleanupAbandonedDrills(core);
       const r = await runDrill(core, {
-        ...(setId ? { setId } : {}), ...(o.database ? { database: o.database } : {}), ...(o.server ? { server: o.server } : {}),
+        ...(setId ? { setId } : {}), ...(o.database ? { database: o.database } : {}), ...(o.server ? { server: o.server } : {}), ...(o.at ? { at: parseTime(o.at, '--at') } : {}),
         ...(o.scratchServer ? { scratchServer: o.scratchServer } : {}), probes, keys: readKeys(o), trigger: 'manual',
         onPhase: (p) => out.info(`  … ${p}`),
       });

@@ -18,6 +18,8 @@ export interface DrillRequest {
   database?: string;
   /** With `database`: the source name its sets carry, when several servers have a database of that name. */
   server?: string;
+  /** With `database`: drill the chain up to this point in time (the engine plans it) instead of the newest set. */
+  at?: Date;
   /** The source to restore onto (default: the set's own server). */
   scratchServer?: string;
   /** Probe queries for this drill, in addition to those stored for the database. */
@@ -47,7 +49,7 @@ export interface DrillResult extends DrillRecord {
  */
 export async function runDrill(ctx: CoreContext, req: DrillRequest): Promise<DrillResult> {
   const now = req.now ?? (() => new Date());
-  const set = pickSet(ctx, req);
+  let set = pickSet(ctx, req);
   const drillServer = ctx.catalog.sources.get(req.scratchServer ?? set.server).name;
   const probes = [...storedProbes(ctx, set.server, set.database), ...(req.probes ?? [])];
   for (const p of probes) validateProbe(p);
@@ -75,14 +77,21 @@ export async function runDrill(ctx: CoreContext, req: DrillRequest): Promise<Dri
     }
     try {
       const r = await restoreSet(ctx, {
-        setId: set.id, as: scratch, sourceName: drillServer, noOwner: true, requestedBy: ctx.actor,
+        ...(req.at ? { database: set.database, at: req.at } : { setId: set.id }), as: scratch, sourceName: drillServer, noOwner: true, requestedBy: ctx.actor,
         ...(req.keys ? { keys: req.keys } : {}), onPhase: (p) => phase(`restore: ${p}`),
       });
       restored = true;
+      if (r.setIds.at(-1) !== set.id) {
+        // A point in time: the plan decides which set ends the chain; that set is what was proven.
+        set = ctx.catalog.sets.get(r.setIds.at(-1)!);
+        repo.setSet(drill.id, set.id);
+      }
       restoreMs = r.durationMs;
       copyTarget = r.copyTarget;
       checks.push({ kind: 'restore', name: 'restore', status: 'passed', detail: `restored ${r.setIds.length} set(s) from the copy on '${r.copyTarget}' in ${r.durationMs} ms` });
-      checks.push(...r.probes.map(rowCountCheck));
+      // Restored to a point before the last set ended: its row counts describe a later moment.
+      const comparable = !req.at || req.at.getTime() >= Date.parse(set.finishedAt);
+      checks.push(...r.probes.map((p) => comparable ? rowCountCheck(p) : { ...rowCountCheck(p), status: 'skipped' as const, detail: `${p.actual} rows at ${req.at!.toISOString()}; the backup's count (${p.expected}) is of ${set.finishedAt}` }));
     } catch (err) {
       if (isLifeboatError(err, 'PROBE_MISMATCH')) {
         // The restore itself completed; its row counts did not match. Keep the evidence as checks.
@@ -97,7 +106,7 @@ export async function runDrill(ctx: CoreContext, req: DrillRequest): Promise<Dri
     phase('integrity-check');
     checks.push(await integrityCheck(engine, scratch));
     if (probes.length) phase('probes');
-    for (const p of probes) checks.push(await probeCheck(ctx, engine, scratch, set, p, req.probeTimeoutMs));
+    for (const p of probes) checks.push(await probeCheck(ctx, engine, scratch, set, p, req.at ?? new Date(set.finishedAt), req.probeTimeoutMs));
     const failed = checks.filter((c) => c.status === 'failed');
     if (failed.length) {
       error = new LifeboatError('DRILL_CHECK_FAILED', { verb: 'prove', thing: 'restore of', where: `${set.database} (set ${set.id})`, cause: failed.map((c) => `${c.name}: ${c.detail}`).join('; ') });
@@ -119,7 +128,7 @@ export async function runDrill(ctx: CoreContext, req: DrillRequest): Promise<Dri
   }
 
   const status = error ? 'failed' : 'succeeded';
-  const achievedRpoMs = Math.max(0, started.getTime() - new Date(set.finishedAt).getTime());
+  const achievedRpoMs = Math.max(0, started.getTime() - (req.at ?? new Date(set.finishedAt)).getTime());
   const errorMessage = [error?.message, dropError].filter(Boolean).join('; ') || null;
   repo.finish(drill.id, { status, restoreMs, achievedRpoMs, checks, errorMessage });
   const copyId = copyTarget ? set.copies.find((c) => ctx.catalog.targets.find(c.targetId)?.name === copyTarget)?.id ?? null : null;
@@ -143,7 +152,7 @@ function pickSet(ctx: CoreContext, req: DrillRequest): SetRecord {
   if (req.setId) return ctx.catalog.sets.get(req.setId);
   if (!req.database) throw new LifeboatError('USAGE', { verb: 'drill', thing: 'database', cause: 'name a set id or a database' });
   const sets = ctx.catalog.sets.list({ database: req.database, ...(req.server ? { server: req.server } : {}) })
-    .filter((s) => s.copies.some((c) => c.status === 'present') && !s.tags.includes('safety'));
+    .filter((s) => s.copies.some((c) => c.status === 'present') && !s.tags.includes('safety') && (!req.at || Date.parse(s.startedAt) <= req.at.getTime()));
   if (sets.length === 0) throw new LifeboatError('NOT_FOUND', { verb: 'drill', thing: 'database', where: req.database, cause: 'the catalog has no set of it with a copy present' });
   const servers = [...new Set(sets.map((s) => s.server))];
   if (servers.length > 1) throw new LifeboatError('USAGE', { verb: 'drill', thing: 'database', where: req.database, cause: `sets of that name come from several servers (${servers.join(', ')}); name the server or a set id` });
@@ -174,7 +183,7 @@ async function integrityCheck(engine: DatabaseEngine, scratch: string): Promise<
   }
 }
 
-async function probeCheck(ctx: CoreContext, engine: DatabaseEngine, scratch: string, set: SetRecord, p: ProbeQuery, timeoutMs: number | undefined): Promise<DrillCheck> {
+async function probeCheck(ctx: CoreContext, engine: DatabaseEngine, scratch: string, set: SetRecord, p: ProbeQuery, backupAt: Date, timeoutMs: number | undefined): Promise<DrillCheck> {
   const base = { kind: 'probe' as const, name: p.name, expected: p.expect };
   if (!engine.runProbeQuery) return { ...base, status: 'skipped', detail: 'the drill server\'s engine cannot run probe queries' };
   let value: unknown;
@@ -183,7 +192,7 @@ async function probeCheck(ctx: CoreContext, engine: DatabaseEngine, scratch: str
   } catch (err) {
     return { ...base, status: 'failed', actual: null, detail: `the query failed: ${causeOf(err)}` };
   }
-  const o = evaluateExpectation(parseExpectation(p.expect), value, { backupAt: new Date(set.finishedAt), previous: previousValue(ctx, set, p.name) });
+  const o = evaluateExpectation(parseExpectation(p.expect), value, { backupAt, previous: previousValue(ctx, set, p.name) });
   return { ...base, expected: o.expected, status: o.status, actual: storedValue(value), detail: o.detail };
 }
 
