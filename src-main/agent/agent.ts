@@ -90,10 +90,19 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     queue: () => scheduler.snapshot(),
   };
   const token = newToken();
-  const server = await startApiServer({
-    token, createContext: () => ({ core, services, actor: 'api' }),
-    ...(opts.port ? { port: opts.port } : {}), ...(opts.staticHandler ? { staticHandler: opts.staticHandler } : {}),
-  });
+  let server: Awaited<ReturnType<typeof startApiServer>>;
+  try {
+    server = await startApiServer({
+      token, createContext: () => ({ core, services, actor: 'api' }),
+      ...(opts.port ? { port: opts.port } : {}), ...(opts.staticHandler ? { staticHandler: opts.staticHandler } : {}),
+    });
+  } catch (err) {
+    // The port is taken (or similar): leave nothing behind that would make the next start refuse.
+    detachRules();
+    closeCore(core);
+    lock.release();
+    throw err;
+  }
   writeAgentInfo(core.home.agentInfo, { pid: process.pid, port: server.port, url: server.url, token, startedAt, version: core.appVersion });
   log.log('info', `agent started: listening on ${server.url}`, { pid: process.pid });
 
@@ -118,7 +127,12 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     let lastPeriodic = clock.now().getTime();
     let lastSpace = 0;
     while (!loop.signal.aborted) {
-      scheduler.tick();
+      try {
+        scheduler.tick();
+      } catch (err) {
+        // A busy or briefly unreadable catalog must not end the loop: the next tick tries again.
+        log.log('error', `scheduler tick failed: ${causeOf(err)}`);
+      }
       const now = clock.now().getTime();
       if (now - lastPeriodic >= (opts.checkEveryMs ?? 60_000)) { lastPeriodic = now; await periodic(); }
       if (now - lastSpace >= 600_000) { lastSpace = now; await alerts.track(checkTargetSpace(core, alerts)).catch(() => undefined); }

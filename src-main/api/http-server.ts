@@ -63,8 +63,11 @@ export async function startApiServer(opts: { token: string; createContext: () =>
   server.requestTimeout = 0;
   server.headersTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    const fail = (err: NodeJS.ErrnoException) => reject(new LifeboatError(err.code === 'EADDRINUSE' ? 'PORT_IN_USE' : 'INTERNAL', {
+      verb: 'listen on', thing: 'address', where: `127.0.0.1:${opts.port ?? 0}`, cause: err.message, hint: 'choose another --port, or leave it out for a free one',
+    }));
+    server.once('error', fail);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => { server.off('error', fail); resolve(); });
   });
   port = (server.address() as AddressInfo).port;
   return {

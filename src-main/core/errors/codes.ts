@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   AGENT_NOT_RUNNING: { exit: 1, http: 503, retryable: true, summary: 'no Lifeboat agent answers for this catalog' },
   NOTIFY_FAILED: { exit: 1, http: 502, retryable: true, summary: 'the notification could not be delivered' },
   SERVICE_INSTALL_FAILED: { exit: 1, http: 500, retryable: false, summary: 'the service could not be installed' },
+  PORT_IN_USE: { exit: 1, http: 500, retryable: true, summary: 'another program listens on that port' },
   ACCOUNT_LOCKED: { exit: 1, http: 423, retryable: false, summary: 'the account is locked after repeated failed sign-ins' },
   SESSION_LOCKED: { exit: 1, http: 401, retryable: false, summary: 'the session was locked after inactivity; sign in again' },
   SIGNATURE_REQUIRED: { exit: 1, http: 403, retryable: false, summary: 'a valid electronic signature is required' },
