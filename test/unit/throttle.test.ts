@@ -72,3 +72,23 @@ describe('bandwidth cap (token bucket decorator)', () => {
     expect(() => new TokenBucket(0)).toThrow(RangeError);
   });
 });
+
+describe('per-target limits in a driver config', () => {
+  it('reads rates with units from `--option` values and applies cap and retry outside the driver', async () => {
+    const { z } = await import('zod');
+    const { targetLimitsShape, decorateTarget } = await import('../../src-main/core/targets/decorators/target-limits.ts');
+    const schema = z.object({ path: z.string(), ...targetLimitsShape });
+    const parsed = schema.parse({ path: base, uploadBytesPerSecond: '2M', downloadBytesPerSecond: 1_000_000, retryAttempts: '2' });
+    expect(parsed.uploadBytesPerSecond).toBe(2 * 1024 * 1024);
+    expect(parsed.downloadBytesPerSecond).toBe(1_000_000);
+    expect(parsed.retryAttempts).toBe(2);
+    expect(() => schema.parse({ path: base, uploadBytesPerSecond: 'fast' })).toThrow(/a rate such as 10M/);
+    const inner = new FolderTarget({ path: base });
+    const t = decorateTarget(inner, parsed);
+    expect(t.capabilities).toBe(inner.capabilities);
+    const t0 = performance.now();
+    await t.put('limited.bin', Readable.from([randomBytes(1536 * 1024)]));
+    // 1.5 MiB at 2 MiB/s with a 512 KiB burst: at least 0.5 s.
+    expect(performance.now() - t0).toBeGreaterThan(450);
+  });
+});

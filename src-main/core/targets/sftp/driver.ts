@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { TargetDriver } from '../registry.ts';
+import { targetLimitsShape } from '../decorators/target-limits.ts';
 import { LifeboatError } from '../../errors/lifeboat-error.ts';
 import { FINGERPRINT_PATTERN } from './host-key.ts';
 import { SftpTarget, type SftpAuth, type SftpConfig } from './sftp-target.ts';
@@ -15,6 +16,7 @@ const configSchema = z.object({
   hostKeySha256: z.string().regex(FINGERPRINT_PATTERN, 'must look like SHA256:<43 base64 characters>, as ssh-keygen -lf prints it').optional(),
   remoteHash: z.enum(['auto', 'off']).default('auto'),
   keepaliveSeconds: z.coerce.number().int().min(0).max(3600).default(15),
+  ...targetLimitsShape,
 });
 
 export const sftpDriver: TargetDriver<SftpConfig> = {

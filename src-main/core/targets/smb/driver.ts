@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TargetDriver } from '../registry.ts';
+import { targetLimitsShape } from '../decorators/target-limits.ts';
 import { LifeboatError } from '../../errors/lifeboat-error.ts';
 import { SmbClientTarget } from './smbclient-target.ts';
 import { applyUncCredentials, uncPath, UncFolderTarget } from './unc-target.ts';
@@ -29,6 +30,7 @@ const configSchema = z.object({
   domain: z.string().optional(),
   encrypt: flag.default(false),
   smbclient: z.string().default('smbclient'),
+  ...targetLimitsShape,
 });
 
 export const smbDriver: TargetDriver<SmbConfig> = {

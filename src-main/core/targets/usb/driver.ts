@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TargetDriver } from '../registry.ts';
+import { targetLimitsShape } from '../decorators/target-limits.ts';
 import { mountPoints } from './mount-points.ts';
 import { UsbTarget } from './usb-target.ts';
 
@@ -13,6 +14,7 @@ export interface UsbConfig {
 const configSchema = z.object({
   set: z.string().min(1, 'set is required'),
   mounts: z.union([z.array(z.string().min(1)), z.string().transform((s) => s.split(/[,;]/).map((p) => p.trim()).filter(Boolean))]).optional(),
+  ...targetLimitsShape,
 });
 
 export const usbDriver: TargetDriver<UsbConfig> = {
