@@ -10,6 +10,7 @@ import type { CopyVerification } from '../core/verify/verify-set.ts';
 import { restoreSet } from '../core/restore/restore-set.ts';
 import { requireSignature, restoreObject, signAction } from '../core/audit/esign.ts';
 import { registerSecret } from '../core/util/redact.ts';
+import { parseSchedule, systemTimezone } from '../core/scheduler/schedule-spec.ts';
 
 /**
  * What the desktop window needs beyond the CLI's verbs (issue 6): the restore wizard's chain preview and
@@ -165,6 +166,22 @@ export const uiRouter = router({
           nextStep: 'do not restore from this copy: restore from another target or an earlier set, and run "Verify now" on the Backups page',
         });
       return { ok: checks.every((c) => c.ok), plan, checks, files };
+    }),
+
+  /**
+   * The next runs of a schedule while the operator types it. An invalid text is an answer here, not an
+   * error: half-typed patterns are normal in a form and must not fill the browser's console with failures.
+   */
+  schedulePreview: procedure
+    .input(z.object({ schedule: z.string().min(1), count: z.number().int().min(1).max(20).default(3) }))
+    .query(({ ctx, input }) => {
+      const tz = ctx.core.catalog.getSetting('timezone') ?? systemTimezone();
+      try {
+        const s = parseSchedule(input.schedule, tz);
+        return { ok: true as const, cron: s.cron, timezone: tz, next: s.next(ctx.services.clock.now(), input.count).map((d) => d.toISOString()) };
+      } catch (err) {
+        return { ok: false as const, message: causeOf(err), nextStep: (isLifeboatError(err) && err.hint) || 'write five fields: minute hour day-of-month month day-of-week, e.g. "30 2 * * *" for 02:30 every day' };
+      }
     }),
 
   /** Whether a restore needs an electronic signature (users are set up) or a typed confirmation (no users yet). */

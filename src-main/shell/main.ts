@@ -1,5 +1,6 @@
 import path from 'node:path';
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, session, Tray } from 'electron';
 import { mainWindowOptions, navigationAllowed, windowOpenDecision, permissionAllowed, APP_SCHEME, APP_ENTRY } from './window-options.ts';
 import { contentSecurityPolicy } from './csp.ts';
@@ -11,7 +12,7 @@ import { connectOrStartAgent, type AgentLink } from './agent-connection.ts';
 import { lifeboatHome } from '../core/util/home.ts';
 
 // Electron glue only: every decision lives in the pure modules imported above.
-const HERE = path.dirname(new URL(import.meta.url).pathname);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER = path.resolve(HERE, '../renderer');
 const RESOURCES = app.isPackaged ? process.resourcesPath : path.resolve(HERE, '../../resources');
 const HOME = lifeboatHome();

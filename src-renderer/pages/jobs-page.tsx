@@ -52,8 +52,8 @@ export function JobsPage() {
   useEffect(() => {
     if (!schedule) { setPreview(schedule === null ? { words: 'no schedule: the job runs only when started by hand', next: [], problem: null } : null); return; }
     const t = setTimeout(() => {
-      api.schedule.preview.query({ schedule, count: 3 }).then(
-        (p) => setPreview({ words: describeCron(p.cron), next: p.next, problem: null }),
+      api.ui.schedulePreview.query({ schedule, count: 3 }).then(
+        (p) => setPreview(p.ok ? { words: describeCron(p.cron), next: p.next, problem: null } : { words: '', next: [], problem: { code: 'USAGE', message: p.message, nextStep: p.nextStep } }),
         (e: unknown) => setPreview({ words: '', next: [], problem: problemOf(e) }),
       );
     }, 250);

@@ -104,6 +104,13 @@ describe('the operator console', () => {
     await choose('Source', 'plantpg');
     await choose('Databases', 'plant');
     await choose('Targets', 'disk');
+    await choose('Schedule', 'Custom (cron pattern)');
+    const cron = form.getByRole('textbox', { name: /^Cron pattern/ });
+    await cron.fill('*/15 * * * *');
+    await expect.poll(() => page.getByTestId('schedule-preview').textContent(), { timeout: 30_000 }).toContain('Runs every 15 minutes');
+    await cron.fill('99 * * * *');
+    await expect.poll(() => page.getByTestId('schedule-preview').textContent(), { timeout: 30_000 }).toContain('Next step:');
+    await choose('Schedule', 'Every day at 02:00');
     await expect.poll(() => page.getByTestId('schedule-preview').textContent(), { timeout: 30_000 }).toContain('Runs every day at 02:00');
     await form.getByRole('button', { name: 'Create job' }).click();
     await page.getByRole('button', { name: 'Run nightly now' }).click();

@@ -1,8 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import yaml from 'js-yaml';
-import Ajv from 'ajv';
+import { createRequire } from 'node:module';
+
+// electron-builder's own dependencies: the YAML reader and the schema validator it uses itself.
+const require = createRequire(import.meta.url);
+const yaml = require('js-yaml') as { load(text: string): unknown };
+type AjvInstance = { validate(schema: unknown, data: unknown): boolean; errors: unknown; errorsText(errors: unknown): string };
+const Ajv = (require('ajv') as { default: new (opts: { strict: boolean; allErrors: boolean }) => AjvInstance }).default;
 
 // electron-builder cannot package here (it fetches its tools from GitHub); what can be checked is checked:
 // the config against electron-builder's own schema, the targets, that nothing calls out for updates, and
