@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCore, closeCore, type CoreContext } from '../../src-main/core/context.ts';
 import { generateAuditReport, type AuditReportResult } from '../../src-main/core/reports/audit-report.ts';
-import { requireSignature, restoreObject } from '../../src-main/core/audit/esign.ts';
+import { requireSignature, restoreObject, signAction } from '../../src-main/core/audit/esign.ts';
 import { verifyAuditTrail } from '../../src-main/core/audit/verify-chain.ts';
 import { buildSite, type Fixture } from './report-fixture.ts';
 
@@ -162,9 +162,23 @@ describe('signed restores feed the next report', () => {
   it('a second restore over the database without a signature is refused and the refusal shows up', async () => {
     expect(() => requireSignature(ctx, null, 'restore.overwrite', restoreObject('plant-pg', 'mes'))).toThrow(/electronic signature/);
     expect(() => requireSignature(ctx, fx.signatureId, 'restore.overwrite', restoreObject('plant-pg', 'mes'))).toThrow(/already used/);
+    // A caller that consumes the signature itself (the restore wizard) and then starts the restore.
+    const object = restoreObject('plant-pg', 'mes_copy');
+    const wizardSig = await signAction(ctx, { user: 'oscar', password: 'restore pass 1', meaning: 'performed', action: 'restore.start', object, reason: 'monthly restore test' });
+    requireSignature(ctx, wizardSig, 'restore.start', object, { usedFor: 'restore of mes' });
+    const pg = ctx.catalog.sources.get('plant-pg');
+    const run = ctx.catalog.runs.begin({ kind: 'restore', databaseName: 'mes', trigger: 'manual' });
+    const copyId = ctx.catalog.restores.begin({ runId: run, setId: fx.sets[0]!.id, sourceId: pg.id, destination: 'mes_copy', mode: 'new', requestedBy: 'oscar' });
+    ctx.catalog.restores.finish(copyId, { status: 'succeeded', durationMs: 5_000 });
+    const other = ctx.catalog.restores.begin({ runId: run, setId: fx.sets[0]!.id, sourceId: pg.id, destination: 'mes_other', mode: 'new', requestedBy: 'oscar' });
+    ctx.catalog.restores.finish(other, { status: 'succeeded', durationMs: 5_000 });
+
     const next = await generateAuditReport(ctx, { from: report.data.period.from, to: new Date(Date.now() + HOUR).toISOString(), out: path.join(home, 'next.pdf') });
     expect(next.pdf.file).toBe(path.join(home, 'next.pdf'));
     expect(next.data.access.refusals).toBe(2);
-    expect(next.data.access.signatures.map((s) => s.fullName)).toEqual(['Oscar Ølsen']);
+    expect(next.data.access.signatures.map((s) => s.fullName)).toEqual(['Oscar Ølsen', 'Oscar Ølsen']);
+    expect(next.data.restores.find((r) => r.id === copyId)!.signatures.map((g) => g.id)).toEqual([wizardSig]);
+    expect(next.data.restores.find((r) => r.id === other)!.signatures).toEqual([]);
+    expect(next.data.restores.find((r) => r.id === fx.restoreId)!.signatures.map((g) => g.id)).toEqual([fx.signatureId]);
   });
 });

@@ -124,7 +124,13 @@ export function collectAuditData(ctx: CoreContext, opts: { reportId: string; per
     .reverse()
     .map((r) => {
       const ids = new Set<string>([r.detail.signatureId, ...(Array.isArray(r.detail.signatureIds) ? r.detail.signatureIds : [])].filter((x): x is string => typeof x === 'string'));
-      const sigs = allSignatures.filter((s) => s.usedFor === r.id || ids.has(s.id));
+      const object = `${sources.get(r.sourceId ?? '')?.name ?? ''}/${r.destination}`;
+      const started = Date.parse(r.startedAt);
+      // A caller that consumed the signature itself (not through restoreSet) leaves no restore id on it: the
+      // signature for this action and object used in the two minutes before the restore started is its own.
+      const sigs = allSignatures.filter((s) => s.usedFor === r.id || ids.has(s.id)
+        || (s.usedAt !== null && s.action.startsWith('restore.') && s.object === object && !s.usedFor?.startsWith('rst_')
+          && Date.parse(s.usedAt) <= started + 1_000 && started - Date.parse(s.usedAt) <= 120_000));
       return {
         id: r.id, startedAt: r.startedAt, destination: r.destination, mode: r.mode, status: r.status, durationMs: r.durationMs, requestedBy: r.requestedBy, setId: r.setId, overrideReason: r.overrideReason,
         signatures: sigs.map((s) => ({ id: s.id, fullName: s.fullName, userName: s.userName, meaning: s.meaning, signedAt: s.signedAt, reason: s.reason })),
