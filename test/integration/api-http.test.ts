@@ -143,6 +143,22 @@ describe('the local API over HTTP', () => {
     expect(sets[0]!.verifications.every((v) => v.result === 'passed')).toBe(true);
   });
 
+  it('tests a source (probe) and a target (read, free space) and edits a job', async () => {
+    const probe = await api.sources.test.mutate({ source: 'clinic-pg' });
+    expect(probe.databases.map((d) => d.name)).toContain('lims');
+    const t = await api.targets.test.mutate({ target: 'usb' });
+    expect(t.capabilities.freeSpace).toBe(true);
+    expect(t.freeBytes).toBeGreaterThan(0);
+    expect(t.objects).toBeGreaterThan(0);
+    const edited = await api.jobs.update.mutate({ job: 'lims-nightly', schedule: 'every 15 minutes', options: { missedRuns: 'skip', priority: 3 } });
+    expect(edited.schedule).toBe('every 15 minutes');
+    expect((await api.jobs.get.query({ job: 'lims-nightly' })).policy).toMatchObject({ missedRuns: 'skip', priority: 3, timezone: 'Europe/Berlin' });
+    const badTz = await api.jobs.update.mutate({ job: 'lims-nightly', options: { timezone: 'Nowhere/Land' } }).then(() => null, (e: { data: { code: string } }) => e.data);
+    expect(badTz).toMatchObject({ code: 'CONFIG_INVALID' });
+    const badOption = await api.jobs.update.mutate({ job: 'lims-nightly', options: { missedRuns: 'sometimes' } as never }).then(() => null, (e: { data: { fields: string[] } }) => e.data);
+    expect(badOption).toMatchObject({ fields: ['options.missedRuns'] });
+  });
+
   it('verifies and restores the set through the API (the core functions the CLI calls)', async () => {
     const [set] = await api.sets.list.query({ database: 'lims' });
     const verified = await api.recovery.verify.mutate({ setIds: [set!.id] });

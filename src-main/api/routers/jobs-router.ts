@@ -63,7 +63,8 @@ export const jobsRouter = router({
     }))
     .mutation(({ ctx, input }) => {
       const cur = ctx.core.catalog.jobs.get(input.job);
-      checkSchedule(ctx, input.schedule, { ...cur.options, ...input.options } as { timezone?: string });
+      // The schedule and its time zone are checked together, whichever of them changed.
+      checkSchedule(ctx, input.schedule !== undefined ? input.schedule : cur.schedule, { ...cur.options, ...input.options } as { timezone?: string });
       registerSecret(input.passphrase);
       const job = ctx.core.catalog.jobs.update(cur.id, {
         ...(input.databases ? { databases: input.databases } : {}),
