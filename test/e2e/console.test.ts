@@ -56,7 +56,7 @@ function findFile(dir: string, name: string): string | null {
   return null;
 }
 
-describe('the operator console', () => {
+describe('the operator console', { timeout: 180_000 }, () => {
   it('connects with the token from the URL and then drops it from the address bar', async () => {
     await page.goto(served.url);
     await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 30_000 }).toContain('Connected');

@@ -68,7 +68,7 @@ describe('the core boundary', () => {
 });
 
 describe('the repository as it is', () => {
-  it('keeps both boundaries in src-renderer/ and src-main/core/', async () => {
+  it('keeps both boundaries in src-renderer/ and src-main/core/', { timeout: 180_000 }, async () => {
     const results = await eslint.lintFiles(['src-renderer/**/*.{ts,tsx}', 'src-main/core/**/*.ts']);
     const boundary = results.flatMap((r) => r.messages.filter((m) => m.ruleId?.startsWith('lifeboat/')).map((m) => `${path.relative(ROOT, r.filePath)}: ${m.message}`));
     expect(boundary).toEqual([]);
