@@ -48,7 +48,7 @@ const STEP_MS = 5 * 60_000;
  * The drill rotation, pure: given the protected databases, the drills so far and a moment, which drills to
  * start now. A database becomes eligible in the last `leadFraction` of its period (at once when never
  * drilled), and again `retryAfterMs` after a failure. Eligible databases go in deadline order; starts are
- * spaced (period / 10n) so drills spread over the period instead of bunching, except for a database close
+ * spaced (period / 10n after another database's drill) so drills spread over the period instead of bunching, except for a database close
  * to its deadline. Nothing starts inside a blackout or when its expected duration would reach into one.
  */
 export function dueNow(dbs: ReadonlyArray<PlannerDatabase>, past: ReadonlyArray<PastDrill>, now: Date, opts: PlannerOptions = {}): DrillDecision[] {
@@ -58,7 +58,6 @@ export function dueNow(dbs: ReadonlyArray<PlannerDatabase>, past: ReadonlyArray<
   const free = (opts.maxConcurrent ?? 1) - running;
   if (free <= 0 || dbs.length === 0) return [];
   const t = now.getTime();
-  const lastStart = Math.max(-Infinity, ...past.map((p) => p.startedAt.getTime()));
   const candidates: DrillDecision[] = [];
   for (const db of dbs) {
     if (db.drillable === false) continue;
@@ -73,7 +72,9 @@ export function dueNow(dbs: ReadonlyArray<PlannerDatabase>, past: ReadonlyArray<
     if (blocked(db, now)) continue;
     const urgent = deadline.getTime() - t <= (db.periodMs * lead) / 2;
     const gap = db.periodMs / (10 * dbs.length);
-    if (!urgent && t - lastStart < gap) continue;
+    // Spacing is between databases; a database's own next drill (or retry) is governed by eligibility above.
+    const lastOther = Math.max(-Infinity, ...past.filter((p) => p.server !== db.server || p.database !== db.database).map((p) => p.startedAt.getTime()));
+    if (!urgent && t - lastOther < gap) continue;
     candidates.push({
       server: db.server, database: db.database, deadline, overdue: t > deadline.getTime(),
       reason: lastOk === null ? 'never drilled' : `last passing drill ${new Date(lastOk).toISOString()}; period ends ${deadline.toISOString()}`,
