@@ -375,6 +375,17 @@ describe('SQL Server engine against the TDS test server', () => {
     expect(fs.readdirSync(staging)).toEqual([]);
   });
 
+  it('runs a drill probe query in a database inside a rolled-back transaction', async () => {
+    const s = await server({ edition: 'standard', databases: [{ name: "Scratch ]'Ü", recoveryModel: 'FULL', tables: { 'dbo.Orders': 42, 'qa.Lots': 7 } }] });
+    const e = engine(s);
+    expect(await e.runProbeQuery("Scratch ]'Ü", 'SELECT COUNT(*) FROM dbo.Orders')).toBe(42);
+    expect(await e.runProbeQuery("Scratch ]'Ü", 'SELECT COUNT(*) FROM qa.Lots')).toBe(7);
+    const sent = s.userStatements().filter((x) => x.sql.includes('sp_executesql'));
+    expect(sent[0]).toMatchObject({ sql: "SET XACT_ABORT ON; BEGIN TRANSACTION; EXEC [Scratch ]]'Ü].sys.sp_executesql @probe; ROLLBACK TRANSACTION;", params: { probe: 'SELECT COUNT(*) FROM dbo.Orders' } });
+    const missing = await e.runProbeQuery("Scratch ]'Ü", 'SELECT COUNT(*) FROM dbo.Nope').catch((x: unknown) => x) as Error;
+    expect(missing.message).toContain("Invalid object name 'dbo.Nope'. (error 208)");
+  });
+
   it('cancels a running BACKUP through the abort signal and removes the partial file', async () => {
     const s = await server({ edition: 'standard', statsDelayMs: 100, databases: [{ name: 'MES', recoveryModel: 'FULL' }] });
     const ac = new AbortController();

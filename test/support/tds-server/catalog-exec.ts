@@ -1,6 +1,6 @@
 import type { Cell } from './tokens.ts';
 import type { ParamValue } from './requests.ts';
-import { isWord, SqlSyntaxError, type Tok } from './tsql-lexer.ts';
+import { dottedName, isWord, SqlSyntaxError, type Tok } from './tsql-lexer.ts';
 import { msg } from './errors.ts';
 import type { ServerModel } from './model.ts';
 import { col, errors, type Out } from './out.ts';
@@ -75,13 +75,15 @@ export function largestTables(m: ServerModel, toks: Tok[], params: Record<string
   return [{ kind: 'rows', columns: [col('schema_name', 'nvarchar'), col('table_name', 'nvarchar')], rows }];
 }
 
-export function countRows(m: ServerModel, toks: Tok[]): Out[] {
+/** COUNT(*) or COUNT_BIG(*) of [db].[schema].[table], or of schema.table in the current database. */
+export function countRows(m: ServerModel, toks: Tok[], dbContext: string, asText: boolean): Out[] {
   const f = toks.findIndex((t) => isWord(t, 'FROM'));
-  const [d, , s, , t] = toks.slice(f + 1);
-  if (!d || !s || !t || d.t !== 'ident' || s.t !== 'ident' || t.t !== 'ident') throw new SqlSyntaxError("Incorrect syntax near 'FROM'.");
-  const db = m.db(d.v);
-  if (!db || db.state !== 'ONLINE') return errors([msg.noDatabase(d.v)]);
-  const n = db.tables.get(`${s.v}.${t.v}`);
-  if (n === undefined) return errors([msg.invalidObject(`${d.v}.${s.v}.${t.v}`)]);
-  return [{ kind: 'rows', columns: [col('row_count', 'nvarchar')], rows: [[String(n)]] }];
+  const parts = dottedName(toks, f + 1);
+  if (f < 0 || parts.length === 0) throw new SqlSyntaxError("Incorrect syntax near 'FROM'.");
+  const [d, s, t] = parts.length === 3 ? parts : parts.length === 2 ? [dbContext, ...parts] : [dbContext, 'dbo', parts[0]!];
+  const db = m.db(d!);
+  if (!db || db.state !== 'ONLINE') return errors([msg.noDatabase(d!)]);
+  const n = db.tables.get(`${s}.${t}`);
+  if (n === undefined) return errors([msg.invalidObject(parts.join('.'))]);
+  return asText ? [{ kind: 'rows', columns: [col('row_count', 'nvarchar')], rows: [[String(n)]] }] : [{ kind: 'rows', columns: [col('', 'int')], rows: [[n]] }];
 }

@@ -1,5 +1,5 @@
 import type { ParamValue } from './requests.ts';
-import { isWord, SqlSyntaxError, valueOf, type Tok } from './tsql-lexer.ts';
+import { dottedName, isWord, SqlSyntaxError, valueOf, type Tok } from './tsql-lexer.ts';
 import { msg } from './errors.ts';
 import type { DbState, ServerModel } from './model.ts';
 import { errors, info, type Out } from './out.ts';
@@ -48,18 +48,6 @@ export function alter(m: ServerModel, toks: Tok[]): Out[] {
     db.recoveryModel = model;
   }
   return [];
-}
-
-/** The dotted name starting at `i` ([db].dbo.[t]) up to the first token that is not part of it. */
-function dottedName(toks: Tok[], i: number): string[] {
-  const parts: string[] = [];
-  for (let n = i; n < toks.length; n += 2) {
-    const t = toks[n]!;
-    if (t.t !== 'ident' && t.t !== 'word') break;
-    parts.push(t.v);
-    if (!(toks[n + 1]?.t === 'op' && toks[n + 1]!.v === '.')) break;
-  }
-  return parts;
 }
 
 /** CREATE DATABASE [x] and CREATE TABLE [db].schema.table (…): enough for the live suite's setup to run here too. */

@@ -1,5 +1,5 @@
 import type { ParamValue } from './requests.ts';
-import { isWord, lex, splitStatements, SqlSyntaxError, type Tok } from './tsql-lexer.ts';
+import { dottedName, isWord, lex, splitStatements, SqlSyntaxError, valueOf, type Tok } from './tsql-lexer.ts';
 import { msg } from './errors.ts';
 import type { ServerModel } from './model.ts';
 import { col, errors, type Out } from './out.ts';
@@ -11,7 +11,7 @@ import { alter, create, dbcc, drop, insert } from './ddl-exec.ts';
 export type { Out } from './out.ts';
 
 /** Executes one request (a batch or an sp_executesql call) against the model; returns what the server sends. */
-export function execute(model: ServerModel, sql: string, params: Record<string, ParamValue>): Out[] {
+export function execute(model: ServerModel, sql: string, params: Record<string, ParamValue>, dbContext = 'master'): Out[] {
   let statements: Tok[][];
   try {
     statements = splitStatements(lex(sql));
@@ -21,7 +21,7 @@ export function execute(model: ServerModel, sql: string, params: Record<string, 
   const out: Out[] = [];
   for (const toks of statements) {
     try {
-      out.push(...executeOne(model, toks, sql, params));
+      out.push(...executeOne(model, toks, sql, params, dbContext));
     } catch (err) {
       if (err instanceof SqlSyntaxError) out.push(...errors([msg.raw(err.message)]));
       else throw err;
@@ -30,10 +30,11 @@ export function execute(model: ServerModel, sql: string, params: Record<string, 
   return out;
 }
 
-function executeOne(model: ServerModel, toks: Tok[], sql: string, params: Record<string, ParamValue>): Out[] {
+function executeOne(model: ServerModel, toks: Tok[], sql: string, params: Record<string, ParamValue>, dbContext: string): Out[] {
   const first = toks[0];
   const text = sql.toLowerCase();
-  if (isWord(first, 'SET')) return [];
+  if (isWord(first, 'SET', 'BEGIN', 'COMMIT', 'ROLLBACK')) return [];
+  if (isWord(first, 'EXEC', 'EXECUTE')) return execInDatabase(model, toks, params);
   if (isWord(first, 'BACKUP')) return backup(model, toks, params);
   if (isWord(first, 'RESTORE')) return restore(model, toks, params);
   if (isWord(first, 'DBCC')) return dbcc(model, toks);
@@ -49,7 +50,17 @@ function executeOne(model: ServerModel, toks: Tok[], sql: string, params: Record
     if (text.includes('from sys.databases')) return databases(model, params);
     if (text.includes('msdb.dbo.backupset')) return history(model, text, params);
     if (text.includes('.sys.tables')) return largestTables(model, toks, params);
-    if (text.includes('count_big(*)')) return countRows(model, toks);
+    if (text.includes('count_big(*)') || text.includes('count(*)')) return countRows(model, toks, dbContext, text.includes('cast(count_big'));
   }
   throw new SqlSyntaxError(`Incorrect syntax near '${first && 'v' in first ? first.v : ''}'. (The TDS test server does not model this statement.)`);
+}
+
+/** EXEC [db].sys.sp_executesql @q: the inner statement runs with [db] as its current database. */
+function execInDatabase(model: ServerModel, toks: Tok[], params: Record<string, ParamValue>): Out[] {
+  const [db, schema, proc] = dottedName(toks, 1);
+  if (!db || schema?.toLowerCase() !== 'sys' || proc?.toLowerCase() !== 'sp_executesql') throw new SqlSyntaxError("Incorrect syntax near 'EXEC'. (The TDS test server models only EXEC [db].sys.sp_executesql.)");
+  const d = model.db(db);
+  if (!d || d.state !== 'ONLINE') return errors([msg.noDatabase(db)]);
+  const inner = toks.find((t, i) => i > 5 && (t.t === 'var' || t.t === 'str'));
+  return execute(model, valueOf(inner, params), {}, d.name);
 }

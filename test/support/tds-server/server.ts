@@ -44,7 +44,7 @@ export async function startTdsServer(spec: ServerSpec = {}): Promise<TdsTestServ
   const srv: TdsTestServer = {
     host: '127.0.0.1', port: 0, model, statements: [], logins: [], tlsAttempts: 0, attentions: 0,
     userStatements() {
-      return this.statements.filter((s) => !/^\s*set\s/i.test(s.sql) && !/^\s*select\s+1\s*;?\s*$/i.test(s.sql));
+      return this.statements.filter((s) => !(s.kind === 'batch' && /^\s*set\s/i.test(s.sql)) && !/^\s*select\s+1\s*;?\s*$/i.test(s.sql));
     },
     async stop() {
       for (const s of sockets) s.destroy();

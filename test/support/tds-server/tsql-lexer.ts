@@ -122,3 +122,15 @@ export function parseWith(toks: Tok[], from: number, params: Record<string, Para
   }
   return { flags, moves };
 }
+
+/** The dotted name starting at `i` ([db].dbo.[t]) up to the first token that is not part of it. */
+export function dottedName(toks: Tok[], i: number): string[] {
+  const parts: string[] = [];
+  for (let n = i; n < toks.length; n += 2) {
+    const t = toks[n]!;
+    if (t.t !== 'ident' && t.t !== 'word') break;
+    parts.push(t.v);
+    if (!(toks[n + 1]?.t === 'op' && toks[n + 1]!.v === '.')) break;
+  }
+  return parts;
+}

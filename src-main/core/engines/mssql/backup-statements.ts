@@ -76,3 +76,13 @@ export function multiUserStatement(database: string): Statement {
 export function renameDatabaseStatement(from: string, to: string): Statement {
   return statement(`ALTER DATABASE ${quoteName(from)} MODIFY NAME = ${quoteName(to)}`);
 }
+
+/**
+ * A drill's probe query, run in the (scratch) database inside a transaction that is always rolled back:
+ * XACT_ABORT ends it on any error, so a probe can read but never keep a change.
+ */
+export function probeQueryStatement(database: string, sql: string): Statement {
+  return statement(`SET XACT_ABORT ON; BEGIN TRANSACTION; EXEC ${quoteName(database)}.sys.sp_executesql @probe; ROLLBACK TRANSACTION;`, [
+    { name: 'probe', kind: 'string', value: sql },
+  ]);
+}

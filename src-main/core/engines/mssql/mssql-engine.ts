@@ -6,7 +6,7 @@ import type {
 } from '../engine.ts';
 import type { MssqlConfig } from './mssql-config.ts';
 import { MssqlSession } from './mssql-session.ts';
-import { countRowsStatement, dropDatabaseStatement, multiUserStatement, renameDatabaseStatement, singleUserStatement } from './backup-statements.ts';
+import { countRowsStatement, dropDatabaseStatement, multiUserStatement, probeQueryStatement, renameDatabaseStatement, singleUserStatement } from './backup-statements.ts';
 import { chooseBackupType, type TypeDecision } from './choose-backup-type.ts';
 import { planRestore } from './plan-restore.ts';
 import { probeServer } from './probe-server.ts';
@@ -76,6 +76,20 @@ export class MssqlEngine implements DatabaseEngine {
       }
     }
     return out;
+  }
+
+  /** The first column of the first row of a read-only probe query (drills); null when it returns no row. */
+  async runProbeQuery(database: string, sql: string, opts: { timeoutMs?: number } = {}): Promise<unknown> {
+    const ms = Math.max(1, Math.floor(opts.timeoutMs ?? 60_000));
+    const signal = AbortSignal.timeout(ms);
+    const where = `${database} on ${this.#s.where}`;
+    try {
+      const rows = await this.#s.run(probeQueryStatement(database, sql), { verb: 'run a probe query in', thing: 'database', where }, { signal, arrayRows: true });
+      return (rows[0] as unknown as unknown[] | undefined)?.[0] ?? null;
+    } catch (err) {
+      if (signal.aborted) throw new LifeboatError('ENGINE_FAILED', { verb: 'run a probe query in', thing: 'database', where, cause: `the query ran longer than ${ms} ms and was cancelled` });
+      throw err;
+    }
   }
 
   async databaseExists(database: string): Promise<boolean> {

@@ -7,6 +7,8 @@ export interface RunOptions {
   /** Info messages as they arrive (STATS percentages, CHECKDB summaries). */
   onInfo?: (m: { number: number; message: string }) => void;
   signal?: AbortSignal;
+  /** Rows as arrays (columns by position: unnamed or repeated column names stay apart). */
+  arrayRows?: boolean;
 }
 
 /** Runs one statement through sp_executesql, its values bound as parameters; resolves with the first result set. */
@@ -20,6 +22,7 @@ export async function runStatement(pool: sql.ConnectionPool, s: Statement, opts:
       req.input(p.name, v.length > 4000 ? sql.NVarChar(sql.MAX) : sql.NVarChar(Math.max(1, v.length)), v);
     }
   }
+  if (opts.arrayRows) req.arrayRowMode = true;
   if (opts.onInfo) req.on('info', (i: { number: number; message: string }) => opts.onInfo!({ number: i.number, message: i.message }));
   const abort = () => req.cancel();
   if (opts.signal?.aborted) throw Object.assign(new Error('Canceled.'), { code: 'ECANCEL' });
