@@ -10,6 +10,7 @@ const LOOK: Record<string, { icon: string; word: string; color: string }> = {
   partial: { icon: '\u26a0', word: 'Partial', color: 'yellow' },
   unprotected: { icon: '\u25cb', word: 'Unprotected', color: 'yellow' },
   unverified: { icon: '\u25cb', word: 'Not verified', color: 'gray' },
+  approval: { icon: '\u26a0', word: 'Needs approval', color: 'yellow' },
   failing: { icon: '\u2716', word: 'Failing', color: 'red' },
   failed: { icon: '\u2716', word: 'Failed', color: 'red' },
   open: { icon: '\u26a0', word: 'Open', color: 'red' },

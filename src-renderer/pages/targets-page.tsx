@@ -101,7 +101,7 @@ export function TargetsPage() {
       </Card>
       {outcome ? (
         <Card withBorder padding="lg" aria-label={`Test result for ${outcome.name}`} data-testid="target-test">
-          <Group><StatusWord status={outcome.ok ? 'ok' : 'failed'} /><Text size="lg" fw={700}>{outcome.name}</Text></Group>
+          <Group><StatusWord status={outcome.ok ? 'ok' : outcome.fingerprint ? 'approval' : 'failed'} /><Text size="lg" fw={700}>{outcome.name}</Text></Group>
           {outcome.ok ? (
             <SimpleGrid cols={3} mt="md">
               <div><Text c="dimmed">Location</Text><Text size="lg">{outcome.location}</Text></div>
