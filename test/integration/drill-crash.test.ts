@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PgServer } from '../support/postgres-server.ts';
 import { runCli, spawnCli } from '../support/cli.ts';
@@ -78,6 +79,13 @@ describe('a drill killed with SIGKILL', () => {
     expect(d.errorMessage).toMatch(/^unable to complete drill run 'run_[0-9a-z]+': interrupted \(process \d+ ended while the run was in progress\)$/);
     expect(await scratchDatabases()).toEqual([]);
 
+    const db = new Database(path.join(home, 'catalog.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT status FROM restores WHERE destination = ?').all(d.scratchName)).toEqual([{ status: 'failed' }]);
+      expect(db.prepare("SELECT result, triggered_by FROM verifications WHERE level = 3").all()).toEqual([{ result: 'failed', triggered_by: 'drill:cleanup' }]);
+    } finally {
+      db.close();
+    }
     const runs = await runCli(home, ['--json', 'runs', 'list']);
     expect(runs.json.find((r: { id: string }) => r.id === d.runId)).toMatchObject({ kind: 'drill', status: 'failed', errorCode: 'INTERRUPTED' });
     const status = await runCli(home, ['--json', 'drill', 'status']);

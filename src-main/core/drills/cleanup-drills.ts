@@ -33,6 +33,10 @@ export async function cleanupAbandonedDrills(ctx: CoreContext, opts: { alerts?: 
     const drillServer = typeof run?.detail.drillServer === 'string' ? run.detail.drillServer : null;
     const drop = await dropScratch(ctx, d, drillServer);
     const message = drop.error ? `${cause}; ${drop.error}` : cause;
+    // The restore into the scratch name died with the process too: its row must not stay "running".
+    for (const r of ctx.catalog.restores.list(200)) {
+      if (r.destination === d.scratchName && r.status === 'running') ctx.catalog.restores.finish(r.id, { status: 'failed', durationMs: Date.now() - Date.parse(r.startedAt), detail: { error: cause } });
+    }
     repo.finish(d.id, { status: 'failed', checks: [...d.checks, { kind: 'restore', name: 'restore', status: 'failed', detail: cause }], errorMessage: message });
     if (d.setId && ctx.catalog.sets.has(d.setId)) {
       ctx.catalog.verifications.add({
