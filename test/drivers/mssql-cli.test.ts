@@ -174,4 +174,27 @@ describe('SQL Server through the CLI (job run, restore) against the TDS test ser
     expect([...srv.model.databases.keys()].filter((n) => n.startsWith('mes'))).toEqual(['mes_pit', 'mes']);
     expect(fs.readdirSync(staging)).toEqual([]);
   });
+
+  it('drills: restore to a scratch database, row counts, DBCC CHECKDB, a probe query; corruption fails the drill', async () => {
+    const ok = await runCli(home, ['--json', 'drill', 'run', '--database', 'MES', '--probe', 'SELECT COUNT(*) FROM dbo.Lots', '--expect', '= 20']);
+    expect(ok.code, ok.stderr + ok.stdout).toBe(0);
+    expect(ok.json.status).toBe('succeeded');
+    const byKind = (kind: string) => ok.json.checks.filter((c: { kind: string }) => c.kind === kind);
+    expect(byKind('integrity')).toEqual([expect.objectContaining({ name: 'DBCC CHECKDB', status: 'passed' })]);
+    expect(byKind('probe')).toEqual([expect.objectContaining({ status: 'passed' })]);
+    expect(byKind('row-count').every((c: { status: string }) => c.status === 'passed')).toBe(true);
+    expect(ok.json.scratchDropped).toBe(true);
+    expect([...srv.model.databases.keys()].some((n) => n.startsWith('lifeboat_drill'))).toBe(false);
+
+    srv.model.corrupt('MES');
+    const run = await runCli(home, ['--json', 'job', 'run', 'mes', '--type', 'full']);
+    expect(run.code, run.stderr).toBe(0);
+    const bad = await runCli(home, ['--json', 'drill', 'run', run.json[0].setId]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.json.status).toBe('failed');
+    const integrity = bad.json.checks.find((c: { kind: string }) => c.kind === 'integrity');
+    expect(integrity).toMatchObject({ status: 'failed' });
+    expect(integrity.detail).toMatch(/^CHECKDB found 0 allocation errors and 2 consistency errors in database 'lifeboat_drill/);
+    expect(bad.json.scratchDropped).toBe(true);
+  });
 });
