@@ -78,6 +78,20 @@ describe('missed runs after downtime', () => {
     expect(exec.calls.map((c) => c.trigger)).toEqual(['catch-up', 'schedule']);
   });
 
+  it('a tick late by less than the margin is not a downtime: the slots it spans make one on-time run', async () => {
+    env = tempCatalog();
+    env.addJob('frequent', 'every 10 seconds', { options: { timezone: 'UTC' } });
+    const clock = new FakeClock('2026-06-01T10:00:05Z');
+    const exec = recordingExecutor(() => clock.now());
+    const s = new Scheduler({ catalog: env.catalog, clock, execute: exec.execute, maxConcurrent: 2, defaultTimezone: 'UTC' });
+    s.tick();
+    clock.advance(40_000); // the event loop was blocked: 10:00:10 .. 10:00:40 all passed
+    s.tick();
+    await s.idle();
+    expect(exec.calls.map((c) => c.trigger)).toEqual(['schedule']);
+    expect(env.catalog.schedule.events()[0]).toMatchObject({ outcome: 'ran', detail: { coalescedSlots: 4 } });
+  });
+
   it('a restart within the same slot is not a downtime: nothing is caught up', async () => {
     env = tempCatalog();
     env.addJob('hourly', 'hourly', { options: { timezone: 'UTC' } });
