@@ -65,6 +65,10 @@ describe('a flipped byte', () => {
       expect(audit).toEqual([{ reason, object: setId }]);
       const failedL1 = db.prepare("SELECT count(*) AS n FROM verifications WHERE set_id = ? AND level = 1 AND result = 'failed'").get(setId) as { n: number };
       expect(failedL1.n).toBeGreaterThan(0);
+      // Runs and verifications are in the audit trail too: two backups, and the failed verify naming the file.
+      const runs = db.prepare("SELECT action, outcome, reason FROM audit_events WHERE action IN ('run.backup', 'run.verify') ORDER BY seq").all() as { action: string; outcome: string; reason: string | null }[];
+      expect(runs.filter((r) => r.action === 'run.backup').map((r) => r.outcome)).toEqual(['success', 'success']);
+      expect(runs.find((r) => r.action === 'run.verify')).toMatchObject({ outcome: 'failure', reason: expect.stringContaining('data.dump.zst: SHA-256 differs') });
     } finally {
       db.close();
     }

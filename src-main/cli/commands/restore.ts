@@ -17,6 +17,7 @@ export function registerRestoreCommand(program: Command): void {
     .option('--confirm', 'confirm --overwrite')
     .option('--override-integrity <reason>', 'restore even if no copy passes its integrity check; the reason is recorded')
     .option('--from-target <target>', 'read the copy on this target')
+    .option('--signature <id>', 'e-signature for --overwrite once the site has users (from "lifeboat user sign")')
     .option('--jobs <n>', 'parallel restore jobs', '2')
     .option('--no-owner', 'do not restore object owners and privileges'))
     .action(async (setId: string | undefined, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
@@ -27,7 +28,7 @@ export function registerRestoreCommand(program: Command): void {
       const r = await restoreSet(core, {
         ...(setId ? { setId } : {}), ...(o.database ? { database: o.database } : {}), ...(o.at ? { at: parseTime(o.at, '--at') } : {}),
         ...(o.as ? { as: o.as } : {}), ...(o.to ? { sourceName: o.to } : {}), overwrite: Boolean(o.overwrite), confirm: Boolean(o.confirm),
-        overrideReason: o.overrideIntegrity ?? null, preferTargetId, keys: readKeys(o), jobs: positiveInt(o.jobs, '--jobs'), noOwner: o.owner === false,
+        overrideReason: o.overrideIntegrity ?? null, preferTargetId, signatureId: o.signature ?? null, keys: readKeys(o), jobs: positiveInt(o.jobs, '--jobs'), noOwner: o.owner === false,
         onPhase: (p) => out.info(`  … ${p}`),
       });
       out.result(r, () => [

@@ -236,6 +236,11 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     fs.rmSync(workDir, { recursive: true, force: true });
     result.durationMs = Date.now() - t0;
     ctx.catalog.runs.mergeDetail(runId, { bytes: result.bytes, durationMs: result.durationMs, warnings: result.warnings, copies: result.copies.map((c) => ({ target: c.targetName, ok: c.ok, error: c.error?.message ?? null })) });
+    ctx.catalog.audit.append({
+      actor: spec.trigger === 'schedule' || spec.trigger === 'catch-up' ? 'scheduler' : ctx.actor, action: 'run.backup', object: `${spec.source.name}/${spec.database}`,
+      outcome: result.status === 'failed' ? 'failure' : 'success', reason: result.error?.message ?? null,
+      detail: { runId, job: spec.jobName, trigger: spec.trigger, setId: result.setId, status: result.status, bytes: result.bytes, copies: result.copies.map((c) => ({ target: c.targetName, ok: c.ok })) },
+    });
     ctx.events.emitEvent('run.finished', { runId, kind: 'backup', status: result.status, errorCode: result.error?.code ?? null, errorMessage: result.error?.message ?? null });
   }
   return result;

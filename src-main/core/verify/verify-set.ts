@@ -116,6 +116,10 @@ async function engineVerify(ctx: CoreContext, set: SetRecord, copy: CopyVerifica
 /** A verify run over several sets: recorded as a run; fails with VERIFY_MISMATCH naming the first bad file. */
 export async function verifySets(ctx: CoreContext, setIds: string[], opts: { engineLevel: boolean; keys?: DecryptionKeys; trigger: string }): Promise<{ runId: string; results: SetVerification[] }> {
   const runId = ctx.catalog.runs.begin({ kind: 'verify', trigger: opts.trigger, detail: { setIds } });
+  const audit = (outcome: 'success' | 'failure', reason: string | null, results: SetVerification[]) => ctx.catalog.audit.append({
+    actor: ctx.actor, action: 'run.verify', object: setIds.join(','), outcome, reason,
+    detail: { runId, trigger: opts.trigger, results: results.map((r) => ({ setId: r.setId, ok: r.ok, copies: r.copies.map((c) => ({ target: c.targetName, ok: c.ok, problem: c.problem })) })) },
+  });
   ctx.events.emitEvent('run.started', { runId, kind: 'verify', jobId: null, database: null });
   const results: SetVerification[] = [];
   try {
@@ -132,10 +136,12 @@ export async function verifySets(ctx: CoreContext, setIds: string[], opts: { eng
         cause: copy ? `copy on '${copy.targetName}': ${copy.problem}` : bad.copies.length === 0 ? 'no copy is present' : `engine check: ${bad.engine?.message}`,
       });
       ctx.catalog.runs.finish(runId, { status: 'failed', errorCode: e.code, errorMessage: e.message });
+      audit('failure', e.message, results);
       ctx.events.emitEvent('run.finished', { runId, kind: 'verify', status: 'failed', errorCode: e.code, errorMessage: e.message });
       return { runId, results };
     }
     ctx.catalog.runs.finish(runId, { status: 'succeeded' });
+    audit('success', null, results);
     ctx.events.emitEvent('run.finished', { runId, kind: 'verify', status: 'succeeded' });
     return { runId, results };
   } catch (err) {
