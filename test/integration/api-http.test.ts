@@ -130,16 +130,29 @@ describe('the local API over HTTP', () => {
     expect(mine.filter((e) => e.type === 'run.progress').map((e) => e.phase)).toContain('verify');
     expect(mine.at(-1)).toMatchObject({ type: 'run.finished', status: 'succeeded' });
 
+    // "Run now" from the window answers at once; the run shows up as it goes.
+    const started = await api.jobs.run.mutate({ job: 'lims-nightly', wait: false });
+    expect(started).toMatchObject({ queued: true, results: [] });
+    const second = await (async () => {
+      for (let i = 0; i < 200; i++) {
+        const r = (await api.runs.list.query({ job: 'lims-nightly' })).find((x) => x.id !== runId && x.status !== 'running');
+        if (r) return r;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      return null;
+    })();
+    expect(second).toMatchObject({ status: 'succeeded', trigger: 'manual' });
+
     // The run executed in the agent (this process), through its queue, and is listed with its phases.
     const run = await api.runs.get.query({ runId });
     expect(run).toMatchObject({ pid: process.pid, trigger: 'manual', status: 'succeeded' });
     expect(run.phases.map((p) => p.phase)).toEqual(expect.arrayContaining(['dump', 'verify']));
     const dash = await api.status.dashboard.query();
     expect(dash.databases).toEqual([expect.objectContaining({ server: 'clinic-pg', database: 'lims', status: 'ok', copies: 1, jobs: ['lims-nightly'] })]);
-    expect(dash.databases[0]!.lastRun).toMatchObject({ runId, status: 'succeeded' });
+    expect(dash.databases[0]!.lastRun).toMatchObject({ runId: second!.id, status: 'succeeded' });
     expect(dash.tray).toBe('green');
     const sets = await api.sets.list.query({ database: 'lims' });
-    expect(sets).toHaveLength(1);
+    expect(sets).toHaveLength(2);
     expect(sets[0]!.verifications.every((v) => v.result === 'passed')).toBe(true);
   });
 

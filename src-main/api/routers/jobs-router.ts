@@ -84,13 +84,22 @@ export const jobsRouter = router({
     ctx.core.catalog.audit.append({ actor: ctx.actor, action: 'job.remove', object: cur.name, outcome: 'success' });
     return { removed: cur.name };
   }),
-  /** Runs a job now and answers when it is done; with an agent, the run waits its turn in the agent's queue. */
+  /**
+   * Runs a job now; with an agent, the run waits its turn in the agent's queue. By default it answers when
+   * the run is done; `wait: false` (the window's "Run now") answers once queued, and progress comes over
+   * events.runs. In-process there is nobody to finish the work later, so it always waits.
+   */
   run: procedure
-    .input(z.object({ job: z.string().min(1), databases: z.array(z.string().min(1)).optional(), type: backupType.optional() }))
+    .input(z.object({ job: z.string().min(1), databases: z.array(z.string().min(1)).optional(), type: backupType.optional(), wait: z.boolean().default(true) }))
     .mutation(async ({ ctx, input }) => {
       const job = ctx.core.catalog.jobs.get(input.job);
-      const results = await ctx.services.runJob(job.id, { trigger: 'manual', ...(input.databases ? { databases: input.databases } : {}), ...(input.type ? { type: input.type } : {}) });
-      return { job: job.name, results };
+      const running = ctx.services.runJob(job.id, { trigger: 'manual', ...(input.databases ? { databases: input.databases } : {}), ...(input.type ? { type: input.type } : {}) });
+      if (!input.wait && ctx.services.mode === 'agent') {
+        // The outcome is recorded as a run and announced as events; a failure here has nowhere else to go.
+        running.catch((err: unknown) => ctx.core.logger.log('error', `manual run of job '${job.name}' failed to start: ${(err as Error).message}`));
+        return { job: job.name, queued: true, results: [] };
+      }
+      return { job: job.name, queued: false, results: await running };
     }),
   queue: procedure.query(({ ctx }) => ctx.services.queue()),
 });
