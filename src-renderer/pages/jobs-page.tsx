@@ -32,8 +32,8 @@ export function JobsPage() {
   const [preset, setPreset] = useState('daily 02:00');
   const [cron, setCron] = useState('0 2 * * *');
   const [chosenTargets, setChosenTargets] = useState<string[]>([]);
-  const [keepDays, setKeepDays] = useState<number | string>(30);
-  const [keepFull, setKeepFull] = useState<number | string>(7);
+  // The agent's retention policy (core/retention/policy.ts), with its defaults.
+  const [keep, setKeep] = useState<Record<'keepLast' | 'daily' | 'weekly' | 'monthly' | 'yearly', number | string>>({ keepLast: 7, daily: 14, weekly: 8, monthly: 12, yearly: 3 });
   const [encryption, setEncryption] = useState<'none' | 'passphrase'>('none');
   const [passphrase, setPassphrase] = useState('');
   const [preview, setPreview] = useState<{ words: string; next: string[]; problem: ApiProblem | null } | null>(null);
@@ -63,7 +63,7 @@ export function JobsPage() {
   const save = useAction(async () => {
     await api.jobs.add.mutate({
       name, source: source ?? '', databases, targets: chosenTargets, schedule,
-      options: { encryption, retention: { keepDays: Number(keepDays), keepFull: Number(keepFull) } },
+      options: { encryption, retention: Object.fromEntries(Object.entries(keep).map(([k, v]) => [k, Number(v)])) },
       ...(encryption === 'passphrase' ? { passphrase } : {}),
     });
     setName('');
@@ -100,10 +100,14 @@ export function JobsPage() {
               </>}
             </Card>
           ) : null}
-          <SimpleGrid cols={2}>
-            <NumberInput label="Keep backups for (days)" min={1} max={3650} value={keepDays} onChange={setKeepDays} />
-            <NumberInput label="Keep at least this many full backups" min={1} max={365} value={keepFull} onChange={setKeepFull} />
+          <SimpleGrid cols={5}>
+            <NumberInput label="Keep the last" min={0} value={keep.keepLast} onChange={(v) => setKeep({ ...keep, keepLast: v })} />
+            <NumberInput label="Daily, for days" min={0} value={keep.daily} onChange={(v) => setKeep({ ...keep, daily: v })} />
+            <NumberInput label="Weekly, for weeks" min={0} value={keep.weekly} onChange={(v) => setKeep({ ...keep, weekly: v })} />
+            <NumberInput label="Monthly, for months" min={0} value={keep.monthly} onChange={(v) => setKeep({ ...keep, monthly: v })} />
+            <NumberInput label="Yearly, for years" min={0} value={keep.yearly} onChange={(v) => setKeep({ ...keep, yearly: v })} />
           </SimpleGrid>
+          <Text size="md">Keeps the last {keep.keepLast} backups, plus the newest of each of the last {keep.daily} days, {keep.weekly} weeks, {keep.monthly} months and {keep.yearly} years. A backup that a newer one depends on, and the last verified copy, are never removed.</Text>
           <Stack gap={4}>
             <Text fw={500}>Encryption</Text>
             <SegmentedControl size="md" value={encryption} onChange={(v) => setEncryption(v as 'none' | 'passphrase')} aria-label="Encryption"

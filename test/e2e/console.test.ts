@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startPostgres, type PgServer } from '../support/postgres-server.ts';
@@ -14,6 +15,7 @@ let served: Served;
 let browser: Browser;
 let page: Page;
 let folder: string;
+let home: string;
 
 const ROWS = 2345;
 
@@ -22,7 +24,7 @@ beforeAll(async () => {
   await pg.createDatabase('plant');
   await pg.query('plant', `CREATE TABLE batches AS SELECT g AS id, 'batch ' || g AS label, now() - g * interval '1 minute' AS made FROM generate_series(1, ${ROWS}) g;
     CREATE TABLE alarms (id serial PRIMARY KEY, tag text NOT NULL); INSERT INTO alarms (tag) SELECT 'TIC-' || g FROM generate_series(1, 77) g;`);
-  const home = tempDir('lifeboat-e2e-home-');
+  home = tempDir('lifeboat-e2e-home-');
   folder = tempDir('lifeboat-e2e-target-');
   served = await startServe(home);
   browser = await launchBrowser({ width: 1366, height: 768 });
@@ -112,7 +114,17 @@ describe('the operator console', { timeout: 180_000 }, () => {
     await expect.poll(() => page.getByTestId('schedule-preview').textContent(), { timeout: 30_000 }).toContain('Next step:');
     await choose('Schedule', 'Every day at 02:00');
     await expect.poll(() => page.getByTestId('schedule-preview').textContent(), { timeout: 30_000 }).toContain('Runs every day at 02:00');
+    await form.getByRole('textbox', { name: /^Daily, for days/ }).fill('30');
     await form.getByRole('button', { name: 'Create job' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Run nightly now' }).count(), { timeout: 30_000 }).toBe(1);
+    // The form speaks the agent's retention policy (core/retention/policy.ts), not a shape of its own.
+    const db = new Database(path.join(home, 'catalog.db'), { readonly: true });
+    try {
+      const row = db.prepare("SELECT options FROM jobs WHERE name = 'nightly'").get() as { options: string };
+      expect(JSON.parse(row.options).retention).toEqual({ keepLast: 7, daily: 30, weekly: 8, monthly: 12, yearly: 3 });
+    } finally {
+      db.close();
+    }
     await page.getByRole('button', { name: 'Run nightly now' }).click();
     await expect.poll(() => page.getByTestId('run-outcome').textContent(), { timeout: 90_000 }).toContain('Succeeded');
     await screenshot(page, '04-jobs');
