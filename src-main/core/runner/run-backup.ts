@@ -78,6 +78,9 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
   const live: LiveTarget[] = [];
   let setDir: string | null = null;
   let recorded = false;
+  // Files the database server wrote into staging: removed once the set is recorded, and also when the run
+  // fails (a broken log chain that this leaves is caught by the engine's escalation on the next run).
+  const stagedFiles: string[] = [];
   try {
     engine = openEngine(ctx, spec.source);
     const history: PlannableSet[] = ctx.catalog.sets.list({ database: spec.database, server: spec.source.name })
@@ -139,7 +142,6 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
       artifacts.push({ name: storedName, role, bytes: digest.bytes, sha256: digest.sha256, rawBytes: digest.rawBytes, rawSha256: digest.rawSha256, compression, encryption: spec.encryption.mode === 'none' ? 'none' : 'age' });
       result.bytes += digest.bytes;
     };
-    const stagedFiles: string[] = [];
     const outcome = await engine.backup({ ...baseReq, type: resolved.type }, {
       stream: (name, role, data) => ship(name, role, data, false),
       file: async (name, role, file, opts) => {
@@ -207,8 +209,6 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     })();
     recorded = true;
     ctx.events.emitEvent('set.recorded', { setId, database: spec.database, server: spec.source.name });
-    // The server's staging copy goes only once every copy is verified and recorded.
-    for (const f of stagedFiles) fs.rmSync(f, { force: true });
 
     // Targets that failed lose what was written for this set.
     for (const l of live.filter((x) => x.error && x.target)) await removeSetObjects(l.target, setDir).catch(() => undefined);
@@ -231,6 +231,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     result.copies = live.map((l) => ({ targetId: l.rec.id, targetName: l.rec.name, ok: false, error: l.error ? { code: l.error.code, message: l.error.message } : { code: e.code, message: e.message }, check: null }));
     ctx.catalog.runs.finish(runId, { status: 'failed', errorCode: e.code, errorMessage: e.message });
   } finally {
+    for (const f of stagedFiles) fs.rmSync(f, { force: true });
     for (const l of live) if (l.target) await l.target.close().catch(() => undefined);
     await engine?.close().catch(() => undefined);
     fs.rmSync(workDir, { recursive: true, force: true });
