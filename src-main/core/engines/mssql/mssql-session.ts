@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import sql from 'mssql';
+import type sql from 'mssql';
 import type { Logger } from '../../util/logger.ts';
 import { connectionConfig, type MssqlConfig } from './mssql-config.ts';
 import { mssqlError, type ErrorContext } from './mssql-errors.ts';
@@ -41,9 +41,11 @@ export class MssqlSession {
 
   async pool(): Promise<sql.ConnectionPool> {
     if (!this.#pool) {
-      const pool = new sql.ConnectionPool(connectionConfig(this.cfg, this.#password));
-      pool.on('error', () => undefined);
-      this.#pool = pool.connect().then(async (p) => {
+      // Loaded on first connection: the driver stack costs ~40 MB that PostgreSQL-only sites never need.
+      this.#pool = import('mssql').then(async ({ default: mssql }) => {
+        const pool = new mssql.ConnectionPool(connectionConfig(this.cfg, this.#password));
+        pool.on('error', () => undefined);
+        const p = await pool.connect();
         await this.#checkEncryption(p);
         return p;
       });

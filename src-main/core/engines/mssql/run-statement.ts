@@ -1,4 +1,4 @@
-import sql from 'mssql';
+import type mssqlTypes from 'mssql';
 import type { Statement } from './statement.ts';
 
 export type Row = Record<string, unknown>;
@@ -12,7 +12,8 @@ export interface RunOptions {
 }
 
 /** Runs one statement through sp_executesql, its values bound as parameters; resolves with the first result set. */
-export async function runStatement(pool: sql.ConnectionPool, s: Statement, opts: RunOptions = {}): Promise<Row[]> {
+export async function runStatement(pool: mssqlTypes.ConnectionPool, s: Statement, opts: RunOptions = {}): Promise<Row[]> {
+  const { default: sql } = await import('mssql');
   const req = pool.request();
   for (const p of s.params) {
     if (p.kind === 'int') req.input(p.name, sql.Int, p.value);
