@@ -1,7 +1,7 @@
 import net from 'node:net';
 import path from 'node:path/posix';
 import { randomBytes } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client, type SFTPWrapper, type Stats } from 'ssh2';
 import { LifeboatError } from '../../errors/lifeboat-error.ts';
@@ -10,6 +10,7 @@ import { PARTIAL_SUFFIX, type ObjectInfo, type PutResult, type Target, type Targ
 import { checkHostKey, hostKeyFingerprint } from './host-key.ts';
 import { fromSftp, sftpStatus, SFTP_NO_SUCH_FILE } from './sftp-errors.ts';
 import { SftpWriter } from './sftp-writer.ts';
+import { SftpReader } from './sftp-reader.ts';
 import { shellQuote } from './shell-quote.ts';
 
 export interface SftpConfig {
@@ -292,13 +293,16 @@ export class SftpTarget implements Target {
 
   async get(name: string, range?: { start: number; end?: number }): Promise<Readable> {
     const file = this.#abs(name);
-    await this.stat(name);
+    const info = await this.stat(name);
     const s = await this.#connect();
-    const rs = s.sftp.createReadStream(file, { highWaterMark: 256 * 1024, ...(range ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) } : {}) });
-    const out = new PassThrough({ highWaterMark: 1024 * 1024 });
-    rs.on('error', (err: unknown) => out.destroy(fromSftp(err, 'read', 'object', this.#where(name))));
-    rs.pipe(out);
-    return out;
+    const where = this.#where(name);
+    const start = range?.start ?? 0;
+    const end = Math.min(range?.end ?? info.size - 1, info.size - 1);
+    if (end < start) return Readable.from([]);
+    const handle = await callOn<Buffer>(s, (cb) => s.sftp.open(file, 'r', cb)).catch((err) => {
+      throw sftpStatus(err) === SFTP_NO_SUCH_FILE ? notFound(where) : fromSftp(err, 'read', 'object', where);
+    });
+    return new SftpReader(s.sftp, handle, start, end, (err) => fromSftp(err, 'read', 'object', where), s.gone);
   }
 
   async stat(name: string): Promise<ObjectInfo> {
