@@ -13,6 +13,10 @@ import { createAlertService } from '../core/alerts/create-alert-service.ts';
 import { attachAlertRules, checkTargetSpace } from '../core/alerts/alert-rules.ts';
 import { evaluateObjectives } from '../core/objectives/evaluate-objectives.ts';
 import { recoverInterruptedRuns } from '../core/runner/recover-runs.ts';
+import { cleanupAbandonedDrills } from '../core/drills/cleanup-drills.ts';
+import { runDueDrills } from '../core/drills/due-drills.ts';
+import { reverifyCopies } from '../core/verify/reverify.ts';
+import { takeCheckpointIfDue } from '../core/audit/checkpoint.ts';
 import { causeOf } from '../core/errors/lifeboat-error.ts';
 import { startApiServer, type StaticHandler } from '../api/http-server.ts';
 import { newToken, removeAgentInfo, writeAgentInfo } from '../api/agent-info.ts';
@@ -27,6 +31,9 @@ export interface AgentOptions {
   clock?: Clock;
   /** How often the scheduler looks at the clock. */
   tickMs?: number;
+  /** Scheduled drills and re-verification (default on; tests of the schedule alone turn them off). */
+  proofWork?: boolean;
+  proofWorkDelayMs?: number;
   /** How long running work may take to finish at shutdown before it is aborted. */
   graceMs?: number;
   maxConcurrent?: number;
@@ -72,6 +79,8 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     const r = core.catalog.runs.get(runId);
     core.events.emitEvent('run.finished', { runId, kind: r.kind, status: r.status, errorCode: r.errorCode, errorMessage: r.errorMessage });
   }
+  // A drill cut short by a crash left a scratch database behind: drop it and record the drill as failed.
+  await cleanupAbandonedDrills(core, { alerts }).catch((err) => log.log('error', `drill cleanup failed: ${causeOf(err)}`));
   const scheduler = new Scheduler({
     catalog: core.catalog, clock, events: core.events, logger: log,
     maxConcurrent: opts.maxConcurrent ?? Number(core.catalog.getSetting(MAX_CONCURRENT_SETTING) ?? 2),
@@ -116,9 +125,34 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
       if (breached !== breachedBefore) core.events.emitEvent('status.changed', { reason: breached ? `objective missed: ${breached}` : 'all objectives met' });
       breachedBefore = breached;
       await alerts.sweep();
+      takeCheckpointIfDue(core, clock.now());
     } catch (err) {
       log.log('error', `periodic alert check failed: ${causeOf(err)}`);
     }
+    startProofWork();
+  };
+  // Proof of recoverability runs beside the schedule, one piece at a time: due restore drills, then
+  // re-verification of the copies checked longest ago (bit rot; rotated disks when they come back).
+  let proving: Promise<void> | null = null;
+  let lastReverify = 0;
+  // Not in the first minutes after start: catch-up backups come first, and a restarted agent does not
+  // hammer the servers the moment it is up.
+  const proofFrom = clock.now().getTime() + (opts.proofWorkDelayMs ?? 10 * 60_000);
+  const startProofWork = () => {
+    if (proving || opts.proofWork === false || clock.now().getTime() < proofFrom) return;
+    proving = (async () => {
+      try {
+        await runDueDrills(core, clock.now(), { alerts });
+        if (clock.now().getTime() - lastReverify >= 3_600_000) {
+          lastReverify = clock.now().getTime();
+          await reverifyCopies(core, { now: clock.now() });
+        }
+      } catch (err) {
+        log.log('error', `drills or re-verification failed: ${causeOf(err)}`);
+      } finally {
+        proving = null;
+      }
+    })();
   };
   await periodic();
   const loop = new AbortController();
@@ -148,6 +182,8 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     loop.abort();
     await looping;
     await scheduler.stop(graceMs);
+    // A drill still running is left to the next start's cleanup after the grace period.
+    await Promise.race([proving, new Promise((r) => setTimeout(r, graceMs).unref())]);
     await alerts.settled();
     detachRules();
     await server.close();

@@ -221,7 +221,9 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     }
     ctx.catalog.runs.finish(runId, { status: result.status, ...(result.error ? { errorCode: result.error.code, errorMessage: result.error.message } : {}) });
   } catch (err) {
-    const e = asLifeboat(err, 'back up', 'database', `${spec.database} on ${spec.source.name}`);
+    const e = spec.signal?.aborted
+      ? new LifeboatError('INTERRUPTED', { verb: 'complete', thing: 'backup run', where: runId, cause: 'interrupted (it was stopped before it finished)' })
+      : asLifeboat(err, 'back up', 'database', `${spec.database} on ${spec.source.name}`);
     log.log('error', e.message, { code: e.code });
     if (!recorded && setDir) {
       for (const l of live.filter((x) => x.target)) await removeSetObjects(l.target, setDir).catch(() => undefined);
