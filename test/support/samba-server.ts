@@ -119,9 +119,10 @@ export async function startSamba(variant: 'signing' | 'encryption' = 'signing'):
         const done = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
       }
-      try { execFileSync('umount', [smallDir]); } catch { /* not mounted */ }
+      // smbd's per-connection children share its process group: none may outlive the test and pin the tmpfs.
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* all gone */ }
+      try { execFileSync('umount', [smallDir]); } catch { try { execFileSync('umount', ['-l', smallDir]); } catch { /* not mounted */ } }
       runLocked('userdel', ['-f', user]);
       fs.rmSync(dir, { recursive: true, force: true });
     },
