@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { AlertRecord } from '../catalog/alerts-repo.ts';
@@ -28,6 +27,8 @@ export function emailChannel(catalog: Catalog, secrets: SecretBox, site: string)
 }
 
 export async function sendMail(s: SmtpSettings, password: string | null, mail: { subject: string; text: string }): Promise<void> {
+  // Loaded when mail is first sent: most runs never page anyone.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: s.host, port: s.port, secure: false,
     ignoreTLS: s.starttls === 'off', requireTLS: s.starttls === 'required',
