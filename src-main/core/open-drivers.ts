@@ -4,6 +4,7 @@ import { engineDriver } from './engines/registry.ts';
 import type { DatabaseEngine } from './engines/engine.ts';
 import { targetDriver } from './targets/registry.ts';
 import type { Target } from './targets/target.ts';
+import { decorateTarget, type TargetLimits } from './targets/decorators/target-limits.ts';
 import { LifeboatError } from './errors/lifeboat-error.ts';
 
 /** Parses a stored config with its driver's schema: a bad row names its field instead of failing later. */
@@ -22,10 +23,12 @@ export function openEngine(ctx: CoreContext, source: ConfigRecord): DatabaseEngi
   return driver.open(config, { password: source.secret ? ctx.secrets.open(source.secret) : null, sourceName: source.name });
 }
 
+/** Opens a target through its driver, wrapped in the decorators every driver gets: retry, bandwidth cap. */
 export async function openTarget(ctx: CoreContext, target: ConfigRecord): Promise<Target> {
   const driver = targetDriver(target.kind);
   const config = parseConfig(driver.configSchema, target, 'target');
-  return driver.open(config, { secret: target.secret ? ctx.secrets.open(target.secret) : null, home: ctx.home.root });
+  const opened = await driver.open(config, { secret: target.secret ? ctx.secrets.open(target.secret) : null, home: ctx.home.root });
+  return decorateTarget(opened, config as TargetLimits);
 }
 
 export { parseConfig };

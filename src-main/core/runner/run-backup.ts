@@ -21,6 +21,8 @@ import { causeOf, isLifeboatError, LifeboatError } from '../errors/lifeboat-erro
 import { schemeOf } from './encryption.ts';
 import { beginExclusiveRun } from './job-lock.ts';
 import { removeSetObjects } from './remove-set-objects.ts';
+import { mediaOf } from '../targets/usb/usb-target.ts';
+import { recordMediaUse } from '../targets/usb/eject-disk.ts';
 import { createHash } from 'node:crypto';
 
 export interface BackupSpec {
@@ -199,7 +201,9 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     const stored = live.filter((l) => !l.error);
     if (stored.length === 0) throw firstError(live)!;
     ctx.catalog.db.transaction(() => {
-      const set = ctx.catalog.sets.record({ manifest, path: setDir!, manifestSha256, runId, jobId: spec.jobId, copies: stored.map((l) => ({ targetId: l.rec.id })) });
+      // A copy on a rotated disk names the disk, so custody, re-verification and retention follow the disk.
+      const set = ctx.catalog.sets.record({ manifest, path: setDir!, manifestSha256, runId, jobId: spec.jobId, copies: stored.map((l) => ({ targetId: l.rec.id, mediaId: mediaOf(l.target)?.id ?? null })) });
+      for (const l of stored) recordMediaUse(ctx, l.rec.id, l.target, { written: true });
       for (const l of stored) {
         const copy = set.copies.find((c) => c.targetId === l.rec.id)!;
         const check = checks.get(l)!;
