@@ -4,7 +4,7 @@ import type { TargetDriver } from '../registry.ts';
 import { targetLimitsShape } from '../decorators/target-limits.ts';
 import { LifeboatError } from '../../errors/lifeboat-error.ts';
 import { FINGERPRINT_PATTERN } from './host-key.ts';
-import { SftpTarget, type SftpAuth, type SftpConfig } from './sftp-target.ts';
+import type { SftpAuth, SftpConfig } from './sftp-target.ts';
 
 // Values may arrive as strings from `--option key=value`, hence the coercions.
 const configSchema = z.object({
@@ -37,6 +37,8 @@ export const sftpDriver: TargetDriver<SftpConfig> = {
     } else {
       throw new LifeboatError('CONFIG_INVALID', { verb: 'open', thing: 'SFTP target', where: `${config.username}@${config.host}`, cause: 'it needs a password (the secret) or privateKeyFile' });
     }
+    // ssh2 is loaded when an SFTP target is first opened, not by every command that lists the drivers.
+    const { SftpTarget } = await import('./sftp-target.ts');
     return new SftpTarget(config, auth).open();
   },
 };
