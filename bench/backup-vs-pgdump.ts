@@ -2,7 +2,8 @@
 // `pg_dump -Fc -Z0 | zstd -3 -T2 > file` on the same generated plant database, alternating runs.
 // Reports the median time ratio and the Lifeboat process's peak RSS. Goals: ratio ≤ 1.0, RSS ≤ 150 MB.
 //
-//   node bench/backup-vs-pgdump.ts [--scale 80] [--runs 3]      (scale 80 ≈ 1 GB of table data)
+//   node bench/backup-vs-pgdump.ts [--scale 48] [--runs 3] [--ts]   (scale 48 ≈ 1 GB database)
+// It measures the bundled CLI that ships (build/build-shell.ts → dist/cli/main.js); --ts runs the sources.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,10 +12,12 @@ import { startPostgres } from '../src-main/core/demo/throwaway-postgres.ts';
 import { samplePlantSql } from '../src-main/core/demo/sample-plant.ts';
 
 const arg = (name: string, def: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
-const scale = arg('scale', 80);
+const scale = arg('scale', 48);
 const runs = arg('runs', 3);
 const root = path.resolve(import.meta.dirname, '..');
-const cli = path.join(root, 'src-main/cli/main.ts');
+const useSources = process.argv.includes('--ts');
+if (!useSources) execFileSync(process.execPath, [path.join(root, 'build/build-shell.ts')], { stdio: 'ignore' });
+const cli = path.join(root, useSources ? 'src-main/cli/main.ts' : 'dist/cli/main.js');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-bench-'));
 
 function median(xs: number[]): number {
