@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Readable } from 'node:stream';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { withCore, collect } from '../cli-context.ts';
 import { readSecret } from '../secret-input.ts';
 import { parseOptionPairs } from '../options.ts';
@@ -47,7 +47,6 @@ export function registerTargetCommands(program: Command): void {
         await t.put(probe, Readable.from([data]));
         const h = await hashObject(t, probe);
         await t.remove(probe);
-        const { createHash } = await import('node:crypto');
         if (h.sha256 !== createHash('sha256').update(data).digest('hex')) {
           throw new LifeboatError('VERIFY_MISMATCH', { verb: 'test', thing: 'target', where: name, cause: 'the probe object read back differs from what was written' });
         }
