@@ -51,7 +51,9 @@ export class SftpWriter extends Writable {
 
   override _final(cb: (err?: Error | null) => void): void {
     if (this.#partBytes > 0 && !this.#error) this.#send();
-    if (this.#inFlight === 0) return cb(this.#error);
+    // After an error (a lost link above all) the requests still in flight may never be answered: waiting
+    // for them would leave the put, and the run, pending forever.
+    if (this.#inFlight === 0 || this.#error) return cb(this.#error);
     this.#onIdle = () => cb(this.#error);
   }
 
