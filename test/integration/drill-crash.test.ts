@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PgServer } from '../support/postgres-server.ts';
-import { runCli, spawnCli } from '../support/cli.ts';
+import { runCli, spawnCli, addPgSource } from '../support/cli.ts';
 import { tempDir, cleanupTemp } from '../support/temp.ts';
 
 // Acceptance 3 (issue 7): the process is killed (SIGKILL) in the middle of a drill; at the next start the
@@ -35,7 +35,7 @@ beforeAll(async () => {
   stallingTools(path.join(tools, 'bin'), pg.binDir);
   await pg.createDatabase('historian');
   await pg.query('historian', 'CREATE TABLE tags AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 20000) g; ALTER TABLE tags ADD PRIMARY KEY (id)');
-  await runCli(home, ['source', 'add', 'pg', '--kind', 'postgres', '--host', pg.host, '--port', String(pg.port), '--user', pg.user, '--tools-dir', path.join(tools, 'bin'), '--password-env', 'PW'], { env: { PW: pg.password } });
+  await addPgSource(home, pg, ['--tools-dir', path.join(tools, 'bin')]);
   await runCli(home, ['target', 'add', 'disk', '--kind', 'local', '--path', tempDir()]);
   await runCli(home, ['job', 'add', 'hourly', '--source', 'pg', '--database', 'historian', '--target', 'disk']);
   const b = await runCli(home, ['--json', 'job', 'run', 'hourly']);

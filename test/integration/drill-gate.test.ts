@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PgServer } from '../support/postgres-server.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, addPgSource } from '../support/cli.ts';
 import { tempDir, cleanupTemp } from '../support/temp.ts';
 
 // Acceptance 5 (issue 7): a corrupted copy on one target and a good copy on another. A restore asked to read
@@ -23,7 +23,7 @@ beforeAll(async () => {
   usb = tempDir();
   await pg.createDatabase('lims');
   await pg.query('lims', "CREATE TABLE samples AS SELECT g AS id, 'sample ' || g AS label FROM generate_series(1, 4000) g");
-  await runCli(home, ['source', 'add', 'pg', '--kind', 'postgres', '--host', pg.host, '--port', String(pg.port), '--user', pg.user, '--password-env', 'PW'], { env: { PW: pg.password } });
+  await addPgSource(home, pg);
   await runCli(home, ['target', 'add', 'nas', '--kind', 'local', '--path', nas]);
   await runCli(home, ['target', 'add', 'usb', '--kind', 'local', '--path', usb]);
   await runCli(home, ['job', 'add', 'daily', '--source', 'pg', '--database', 'lims', '--target', 'nas', '--target', 'usb']);

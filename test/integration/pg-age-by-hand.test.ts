@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PgServer } from '../support/postgres-server.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, addPgSource } from '../support/cli.ts';
 import { tempDir, cleanupTemp } from '../support/temp.ts';
 import { createRichDatabase, tableFingerprints } from '../support/pg-fixtures.ts';
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
   home = tempDir();
   folder = tempDir();
   await createRichDatabase(pg, 'mes');
-  await runCli(home, ['source', 'add', 'pg', '--kind', 'postgres', '--host', pg.host, '--port', String(pg.port), '--user', pg.user, '--password-env', 'PG_PW'], { env: { PG_PW: pg.password } });
+  await addPgSource(home, pg);
   await runCli(home, ['target', 'add', 'usb', '--kind', 'local', '--path', folder]);
 });
 afterAll(async () => { await pg?.stop(); cleanupTemp(); });

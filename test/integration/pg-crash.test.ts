@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PgServer } from '../support/postgres-server.ts';
-import { runCli, spawnCli } from '../support/cli.ts';
+import { runCli, spawnCli, addPgSource } from '../support/cli.ts';
 import { tempDir, cleanupTemp } from '../support/temp.ts';
 import { filesUnder, wrapPgTools } from '../support/pg-tool-wrappers.ts';
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   wrapPgTools(path.join(tools, 'bin'), pg.binDir, { argvLog: path.join(tools, 'argv.log'), stallFlag: flag });
   await pg.createDatabase('historian');
   await pg.query('historian', 'CREATE TABLE v AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 20000) g');
-  await runCli(home, ['source', 'add', 'pg', '--kind', 'postgres', '--host', pg.host, '--port', String(pg.port), '--user', pg.user, '--tools-dir', path.join(tools, 'bin'), '--password-env', 'PG_PW'], { env: { PG_PW: pg.password } });
+  await addPgSource(home, pg, ['--tools-dir', path.join(tools, 'bin')]);
   await runCli(home, ['target', 'add', 'disk', '--kind', 'local', '--path', folder]);
   await runCli(home, ['job', 'add', 'hourly', '--source', 'pg', '--database', 'historian', '--target', 'disk']);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PgServer } from '../support/postgres-server.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, addPgSource } from '../support/cli.ts';
 import { tempDir, cleanupTemp } from '../support/temp.ts';
 
 // Restoring over the original: explicit confirmation, a safety backup first, the original untouched until
@@ -13,7 +13,7 @@ beforeAll(async () => {
   home = tempDir();
   await pg.createDatabase('scada');
   await pg.query('scada', "CREATE TABLE setpoints AS SELECT g AS id, 'sp' || g AS name FROM generate_series(1, 1000) g");
-  await runCli(home, ['source', 'add', 'pg', '--kind', 'postgres', '--host', pg.host, '--port', String(pg.port), '--user', pg.user, '--password-env', 'PW'], { env: { PW: pg.password } });
+  await addPgSource(home, pg);
   await runCli(home, ['target', 'add', 'disk', '--kind', 'local', '--path', tempDir()]);
   await runCli(home, ['job', 'add', 'j', '--source', 'pg', '--database', 'scada', '--target', 'disk']);
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PgServer } from '../support/postgres-server.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, addPgSource } from '../support/cli.ts';
 import { tempDir, cleanupTemp } from '../support/temp.ts';
 import { filesUnder } from '../support/pg-tool-wrappers.ts';
 
@@ -25,7 +25,7 @@ beforeAll(async () => {
   fs.mkdirSync(d2);
   await pg.createDatabase('historian');
   await pg.query('historian', 'CREATE TABLE tags AS SELECT g AS id FROM generate_series(1, 500) g');
-  await runCli(home, ['source', 'add', 'pg', '--kind', 'postgres', '--host', pg.host, '--port', String(pg.port), '--user', pg.user, '--password-env', 'PW'], { env: { PW: pg.password } });
+  await addPgSource(home, pg);
   expect((await runCli(home, ['target', 'add', 'offsite', '--kind', 'usb', '--option', 'set=offsite', '--option', `mounts=${d1},${d2}`])).code).toBe(0);
   expect((await runCli(home, ['target', 'init-disk', 'offsite', '--path', d1, '--label', 'Monday'])).code).toBe(0);
   expect((await runCli(home, ['target', 'init-disk', 'offsite', '--path', d2, '--label', 'Tuesday'])).code).toBe(0);

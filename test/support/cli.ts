@@ -38,3 +38,10 @@ export function runCli(home: string, args: string[], opts: { env?: Record<string
 export function spawnCli(home: string, args: string[], env: Record<string, string> = {}) {
   return spawn(process.execPath, [CLI, '--home', home, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
+
+/** `lifeboat source add` for a test PostgreSQL, the password passed as a user would: through an env variable. */
+export async function addPgSource(home: string, pg: { host: string; port: number; user: string; password: string }, extra: string[] = [], name = 'pg'): Promise<CliResult> {
+  const r = await runCli(home, ['source', 'add', name, '--kind', 'postgres', '--host', pg.host, '--port', String(pg.port), '--user', pg.user, ...extra, '--password-env', 'LB_TEST_PG_PW'], { env: { LB_TEST_PG_PW: pg.password } });
+  if (r.code !== 0) throw new Error(`source add failed: ${r.stderr}`);
+  return r;
+}
