@@ -25,3 +25,11 @@ export interface ApiContext {
   /** Who is asking, for the audit trail: 'api' over HTTP, the CLI's actor in-process. */
   actor: string;
 }
+
+/**
+ * The core as the caller acts on it: audit entries written by core functions name the API's actor ('api'
+ * over HTTP, the CLI's user in-process), not the agent's own 'scheduler'.
+ */
+export function coreFor(ctx: ApiContext): CoreContext {
+  return ctx.core.actor === ctx.actor ? ctx.core : { ...ctx.core, actor: ctx.actor };
+}

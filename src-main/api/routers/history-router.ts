@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { router, procedure } from '../trpc.ts';
+import { setSummaries } from '../../core/verify/set-summaries.ts';
 
 const runKind = z.enum(['backup', 'verify', 'restore', 'drill', 'prune', 'rebuild']);
 
@@ -26,6 +27,10 @@ export const setsRouter = router({
         ...(jobId ? { jobId } : {}), ...(targetId ? { targetId } : {}),
       }).map((s) => ({ ...s, verifications: ctx.core.catalog.verifications.forSet(s.id) }));
     }),
+  /** One row per complete set as `lifeboat sets list` shows it: copies by target name, the SHA-256 verdict. */
+  summaries: procedure
+    .input(z.object({ database: z.string().min(1).optional(), job: z.string().min(1).optional(), target: z.string().min(1).optional() }).default({}))
+    .query(({ ctx, input }) => setSummaries(ctx.core, input)),
   get: procedure.input(z.object({ setId: z.string().min(1) })).query(({ ctx, input }) => {
     const s = ctx.core.catalog.sets.get(input.setId);
     return { ...s, verifications: ctx.core.catalog.verifications.forSet(s.id) };

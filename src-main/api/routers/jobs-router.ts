@@ -4,7 +4,8 @@ import { publicJob } from '../public-records.ts';
 import { parseSchedule, systemTimezone } from '../../core/scheduler/schedule-spec.ts';
 import { jobPolicy } from '../../core/scheduler/job-policy.ts';
 import { registerSecret } from '../../core/util/redact.ts';
-import type { ApiContext } from '../api-context.ts';
+import { coreFor, type ApiContext } from '../api-context.ts';
+import { addJob } from '../../core/setup/add-job.ts';
 
 const name = z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM');
@@ -41,19 +42,18 @@ export const jobsRouter = router({
   add: procedure
     .input(z.object({
       name, source: z.string().min(1), databases: z.array(z.string().min(1)).min(1), targets: z.array(z.string().min(1)).min(1),
-      backupType: backupType.optional(), schedule: z.string().min(1).nullable().optional(), options: jobOptions.optional(), passphrase: z.string().min(8).optional(),
+      backupType: backupType.optional(), schedule: z.string().min(1).nullable().optional(), options: jobOptions.optional(),
+      /** Further options without a field of their own (the CLI's --option key=value), e.g. scryptLogN. */
+      extraOptions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      passphrase: z.string().min(8).optional(),
     }))
     .mutation(({ ctx, input }) => {
       checkSchedule(ctx, input.schedule, input.options);
-      const source = ctx.core.catalog.sources.get(input.source);
-      const targetIds = input.targets.map((t) => ctx.core.catalog.targets.get(t).id);
-      registerSecret(input.passphrase);
-      const job = ctx.core.catalog.jobs.add({
-        name: input.name, sourceId: source.id, databases: input.databases, targetIds, ...(input.backupType ? { backupType: input.backupType } : {}),
-        schedule: input.schedule ?? null, options: dropUndefined(input.options ?? {}), secret: input.passphrase ? ctx.core.secrets.seal(input.passphrase) : null,
+      const { job, source, targets } = addJob(coreFor(ctx), {
+        name: input.name, source: input.source, databases: input.databases, targets: input.targets, ...(input.backupType ? { backupType: input.backupType } : {}),
+        schedule: input.schedule ?? null, options: { ...input.extraOptions, ...dropUndefined(input.options ?? {}) }, passphrase: input.passphrase ?? null,
       });
-      ctx.core.catalog.audit.append({ actor: ctx.actor, action: 'job.add', object: job.name, outcome: 'success' });
-      return publicJob(job, safeNext(ctx, job));
+      return { ...publicJob(job, safeNext(ctx, job)), source, targets };
     }),
   update: procedure
     .input(z.object({

@@ -18,7 +18,7 @@ export const sourcesRouter = router({
       const config = parseConfig(driver.configSchema, { id: '', name: input.name, kind: input.kind, config: input.config, secret: null, createdAt: '', updatedAt: '' }, 'source');
       registerSecret(input.password);
       const rec = ctx.core.catalog.sources.add({ name: input.name, kind: input.kind, config: config as Record<string, unknown>, secret: input.password ? ctx.core.secrets.seal(input.password) : null });
-      ctx.core.catalog.audit.append({ actor: ctx.actor, action: 'source.add', object: rec.name, outcome: 'success' });
+      ctx.core.catalog.audit.append({ actor: ctx.actor, action: 'source.add', object: rec.name, outcome: 'success', detail: { kind: rec.kind, config: rec.config } });
       return publicConfig(rec);
     }),
   update: procedure

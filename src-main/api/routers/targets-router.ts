@@ -4,6 +4,9 @@ import { publicConfig } from '../public-records.ts';
 import { targetDriver, TARGET_DRIVERS } from '../../core/targets/registry.ts';
 import { openTarget, parseConfig } from '../../core/open-drivers.ts';
 import { registerSecret } from '../../core/util/redact.ts';
+import { roundTripTarget } from '../../core/targets/round-trip-target.ts';
+import { approveHostKey } from '../../core/targets/approve-host-key.ts';
+import { coreFor } from '../api-context.ts';
 
 const name = z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only');
 
@@ -17,7 +20,7 @@ export const targetsRouter = router({
       const config = parseConfig(targetDriver(input.kind).configSchema, { id: '', name: input.name, kind: input.kind, config: input.config, secret: null, createdAt: '', updatedAt: '' }, 'target');
       registerSecret(input.secret);
       const rec = ctx.core.catalog.targets.add({ name: input.name, kind: input.kind, config: config as Record<string, unknown>, secret: input.secret ? ctx.core.secrets.seal(input.secret) : null });
-      ctx.core.catalog.audit.append({ actor: ctx.actor, action: 'target.add', object: rec.name, outcome: 'success' });
+      ctx.core.catalog.audit.append({ actor: ctx.actor, action: 'target.add', object: rec.name, outcome: 'success', detail: { kind: rec.kind, config: rec.config } });
       return publicConfig(rec);
     }),
   update: procedure
@@ -49,4 +52,10 @@ export const targetsRouter = router({
       await t.close().catch(() => undefined);
     }
   }),
+  /** Writes, reads back, hashes and removes a probe object (`lifeboat target test`); VERIFY_MISMATCH if it differs. */
+  roundTrip: procedure.input(z.object({ target: z.string().min(1) })).mutation(({ ctx, input }) => roundTripTarget(ctx.core, input.target)),
+  /** Pins the SSH host key the server presents; a changed key only with its fingerprint given. */
+  approveKey: procedure
+    .input(z.object({ target: z.string().min(1), fingerprint: z.string().min(1).optional() }))
+    .mutation(({ ctx, input }) => approveHostKey(coreFor(ctx), input.target, input.fingerprint)),
 });
