@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { openCore, closeCore, type CoreContext } from '../core/context.ts';
 import { createOutput, type Output } from './output.ts';
 import type { ApiClient } from '../api/client.ts';
 
@@ -8,29 +7,8 @@ export interface GlobalOptions {
   home?: string;
 }
 
-/** What every command body gets: the core (in-process) and the output. */
-export interface CliContext {
-  core: CoreContext;
-  out: Output;
-}
-
 export function globalOptions(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
-}
-
-/**
- * Runs a command body against the core in-process; the catalog is closed afterwards whatever happens.
- * (When an agent runs, the agent's API client takes this place: see src-main/cli/agent-client.ts.)
- */
-export async function withCore<T>(cmd: Command, body: (c: CliContext) => Promise<T>): Promise<T> {
-  const g = globalOptions(cmd);
-  const out = createOutput(Boolean(g.json));
-  const core = await openCore(g.home ? { home: g.home } : {});
-  try {
-    return await body({ core, out });
-  } finally {
-    closeCore(core);
-  }
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -51,7 +29,7 @@ export interface ApiCliContext {
  * API errors come back as LifeboatErrors, so exit codes and messages are those of the error table.
  */
 export async function withApi<T>(cmd: Command, body: (c: ApiCliContext) => Promise<T>): Promise<T> {
-  // Loaded on demand: commands that use withCore should not pay for tRPC and the router at start-up.
+  // Loaded on demand: `demo`, `agent` and `serve` do not pay for tRPC and the router at start-up.
   const { findAgent, cliErrorFrom } = await import('./agent-client.ts');
   const { homePaths, lifeboatHome } = await import('../core/util/home.ts');
   const g = globalOptions(cmd);
@@ -62,6 +40,7 @@ export async function withApi<T>(cmd: Command, body: (c: ApiCliContext) => Promi
     if (agent) return await body({ api: agent.client, out, via: 'agent' });
     const { createInProcessClient } = await import('../api/in-process-client.ts');
     const { inProcessServices } = await import('../api/in-process-services.ts');
+    const { openCore, closeCore } = await import('../core/context.ts');
     const core = await openCore(g.home ? { home: g.home } : {});
     try {
       const services = inProcessServices(core);
@@ -72,4 +51,20 @@ export async function withApi<T>(cmd: Command, body: (c: ApiCliContext) => Promi
   } catch (err) {
     throw cliErrorFrom(err);
   }
+}
+
+/**
+ * Prints the phases ("  … phase") of the next run of this kind that starts, wherever it runs (the agent's
+ * events arrive over SSE). Human mode only; returns the function that stops listening.
+ */
+export function printPhases(api: ApiClient, out: Output, kind: 'restore' | 'drill'): () => void {
+  if (out.json) return () => undefined;
+  let runId: string | null = null;
+  const sub = api.events.runs.subscribe({}, {
+    onData: (e) => {
+      if (e.type === 'run.started' && runId === null && e.kind === kind) runId = e.runId;
+      else if (e.type === 'run.progress' && e.runId === runId) out.info(`  … ${e.phase}`);
+    },
+  });
+  return () => sub.unsubscribe();
 }

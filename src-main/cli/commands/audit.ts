@@ -1,18 +1,16 @@
 import type { Command } from 'commander';
-import { withCore } from '../cli-context.ts';
+import { withApi } from '../cli-context.ts';
 import { positiveInt, parseTime } from '../options.ts';
 import { table } from '../output.ts';
 import { ERROR_CODES } from '../../core/errors/codes.ts';
-import { verifyAuditTrail } from '../../core/audit/verify-chain.ts';
-import { takeCheckpoint } from '../../core/audit/checkpoint.ts';
 
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('the tamper-evident audit trail');
 
   audit.command('verify')
     .description('recompute every hash of the audit trail and check it against the signed checkpoints (exit 3 when broken)')
-    .action(async (_o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      const v = verifyAuditTrail(core);
+    .action(async (_o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      const v = await api.audit.verify.query();
       out.result(v, () => [
         v.ok ? `audit trail intact: ${v.entries} entries, every hash and link checked` : `audit trail BROKEN: first bad entry ${v.firstBadSeq}`,
         ...v.problems.map((p) => `  entry ${p.seq}: ${p.message}`),
@@ -31,8 +29,8 @@ export function registerAuditCommands(program: Command): void {
     .option('--to <time>', 'entries at or before this time')
     .option('--action <action>', 'only this action (e.g. restore.overwrite, esign.sign)')
     .option('--limit <n>', 'at most this many', '50')
-    .action(async (o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      const events = core.catalog.audit.list({
+    .action(async (o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      const events = await api.audit.list.query({
         ...(o.action ? { action: o.action } : {}), limit: positiveInt(o.limit, '--limit'),
         ...(o.from ? { from: parseTime(o.from, '--from').toISOString() } : {}), ...(o.to ? { to: parseTime(o.to, '--to').toISOString() } : {}),
       });
@@ -42,8 +40,8 @@ export function registerAuditCommands(program: Command): void {
 
   audit.command('checkpoint')
     .description('sign the audit trail\'s head and length now with this device\'s key')
-    .action(async (_o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      const c = takeCheckpoint(core, 'manual');
+    .action(async (_o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      const c = await api.audit.checkpoint.mutate();
       out.result(c, () => [`checkpoint ${c.id}: ${c.entryCount} entries up to entry ${c.headSeq}`, `  head ${c.headHash}`, `  key ${c.keyId} signature ${c.signature}`]);
     }));
 }

@@ -1,15 +1,10 @@
 import type { Command } from 'commander';
-import { withCore, collect } from '../cli-context.ts';
+import { withApi, collect, printPhases } from '../cli-context.ts';
 import { parseTime, positiveInt } from '../options.ts';
 import { formatDuration, table } from '../output.ts';
 import { ERROR_CODES } from '../../core/errors/codes.ts';
 import { LifeboatError } from '../../core/errors/lifeboat-error.ts';
-import { runDrill } from '../../core/drills/run-drill.ts';
-import { cleanupAbandonedDrills } from '../../core/drills/cleanup-drills.ts';
-import { planAhead } from '../../core/drills/plan-drills.ts';
-import { pastDrills, protectedDatabases } from '../../core/drills/due-drills.ts';
-import { drillSummaries } from '../../core/drills/drill-summary.ts';
-import { saveProbes, storedProbes, type ProbeQuery } from '../../core/drills/probe-query.ts';
+import type { ProbeQuery } from '../../core/drills/probe-query.ts';
 import { decryptionKeyOptions, readKeys } from './verify.ts';
 
 export function registerDrillCommands(program: Command): void {
@@ -23,16 +18,16 @@ export function registerDrillCommands(program: Command): void {
     .option('--scratch-server <source>', 'restore onto this server (default: the set\'s own)')
     .option('--probe <sql>', 'a probe query returning one value (repeatable; pair each with --expect)', collect, [])
     .option('--expect <expectation>', 'what the probe must return: "= 5000", ">= backup - 1 day", "between 1 and 9", "non-null"', collect, []))
-    .action(async (setId: string | undefined, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+    .action(async (setId: string | undefined, o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
       if (!setId && !o.database) throw new LifeboatError('USAGE', { verb: 'run', thing: 'drill', cause: 'name a set id or --database' });
       if (o.at && !o.database) throw new LifeboatError('USAGE', { verb: 'run', thing: 'drill', cause: '--at goes with --database' });
       const probes = pairProbes(o.probe as string[], o.expect as string[]);
-      await cleanupAbandonedDrills(core);
-      const r = await runDrill(core, {
-        ...(setId ? { setId } : {}), ...(o.database ? { database: o.database } : {}), ...(o.server ? { server: o.server } : {}), ...(o.at ? { at: parseTime(o.at, '--at') } : {}),
-        ...(o.scratchServer ? { scratchServer: o.scratchServer } : {}), probes, keys: readKeys(o), trigger: 'manual',
-        onPhase: (p) => out.info(`  … ${p}`),
-      });
+      const keys = readKeys(o);
+      const stop = printPhases(api, out, 'drill');
+      const r = await api.drills.run.mutate({
+        ...(setId ? { setId } : {}), ...(o.database ? { database: o.database } : {}), ...(o.server ? { server: o.server } : {}), ...(o.at ? { at: parseTime(o.at, '--at').toISOString() } : {}),
+        ...(o.scratchServer ? { scratchServer: o.scratchServer } : {}), probes, ...(keys.passphrase || keys.identities ? { keys } : {}),
+      }).finally(stop);
       out.result(r, () => [
         `drill of ${r.database} (set ${r.setId}) on ${r.drillServer}: ${r.status === 'succeeded' ? 'PASSED' : 'FAILED'}`,
         `  measured restore time: ${r.restoreMs === null ? 'n/a' : formatDuration(r.restoreMs)}; achieved recovery point: ${r.achievedRpoMs === null ? 'n/a' : `${formatDuration(r.achievedRpoMs)} before the drill`}`,
@@ -46,9 +41,8 @@ export function registerDrillCommands(program: Command): void {
   drill.command('list').description('recent drills, newest first')
     .option('--database <db>', 'only this database')
     .option('--limit <n>', 'how many', '30')
-    .action(async (o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      await cleanupAbandonedDrills(core);
-      const list = core.catalog.drills.list({ ...(o.database ? { database: o.database } : {}), limit: positiveInt(o.limit, '--limit') });
+    .action(async (o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      const list = await api.drills.list.query({ ...(o.database ? { database: o.database } : {}), limit: positiveInt(o.limit, '--limit') });
       out.result(list, () => list.length ? table(['DRILL', 'DATABASE', 'STATUS', 'STARTED (UTC)', 'RESTORE', 'CHECKS', 'SCRATCH', 'ERROR'], list.map((d) => [
         d.id, `${d.server}/${d.database}`, d.status, d.startedAt.replace('T', ' ').slice(0, 19), d.restoreMs === null ? '-' : formatDuration(d.restoreMs),
         `${d.checks.filter((c) => c.status === 'passed').length}/${d.checks.length}`, d.scratchDropped ? 'dropped' : d.status === 'running' ? 'in use' : 'LEFT', d.errorMessage ?? '',
@@ -57,15 +51,14 @@ export function registerDrillCommands(program: Command): void {
 
   drill.command('plan').description('which database is drilled when, over the coming days (assuming each drill passes)')
     .option('--days <n>', 'how far ahead', '30')
-    .action(async (o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      const plan = planAhead(protectedDatabases(core), pastDrills(core), new Date(), positiveInt(o.days, '--days'));
-      out.result(plan, () => plan.length ? table(['WHEN (UTC)', 'DATABASE', 'WHY'], plan.map((p) => [p.at.toISOString().replace('T', ' ').slice(0, 16), `${p.server}/${p.database}`, p.reason])) : 'nothing to drill in that time');
+    .action(async (o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      const plan = await api.drills.plan.query({ days: positiveInt(o.days, '--days') });
+      out.result(plan, () => plan.length ? table(['WHEN (UTC)', 'DATABASE', 'WHY'], plan.map((p) => [p.at.replace('T', ' ').slice(0, 16), `${p.server}/${p.database}`, p.reason])) : 'nothing to drill in that time');
     }));
 
   drill.command('status').description('per database: last drill, measured restore time against the RTO objective, checks')
-    .action(async (_o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      await cleanupAbandonedDrills(core);
-      const rows = drillSummaries(core);
+    .action(async (_o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      const rows = await api.drills.status.query();
       out.result(rows, () => rows.length ? table(['DATABASE', 'LAST DRILL', 'STATUS', 'RESTORE', 'RTO', 'CHECKS', 'DUE BY'], rows.map((r) => [
         `${r.server}/${r.database}`, r.lastDrillAt?.slice(0, 16).replace('T', ' ') ?? 'never', r.lastDrillStatus ?? '-',
         r.measuredRtoSeconds === null ? '-' : `${r.measuredRtoSeconds} s`, r.rtoObjectiveSeconds === null ? '-' : `${r.rtoObjectiveSeconds} s ${r.rtoMet ? 'met' : 'MISSED'}`,
@@ -77,23 +70,18 @@ export function registerDrillCommands(program: Command): void {
   probe.command('add <source> <database> <name>').description('add (or replace) a probe: a query returning one value, and what it must be')
     .requiredOption('--sql <query>', 'e.g. "SELECT max(batch_id) FROM mes.batches"')
     .requiredOption('--expect <expectation>', 'e.g. ">= previous", "= 5000", ">= backup - 2 hours", "non-null"')
-    .action(async (source: string, database: string, name: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      const server = core.catalog.sources.get(source).name;
-      const probes = [...storedProbes(core, server, database).filter((p) => p.name !== name), { name, sql: o.sql as string, expect: o.expect as string }];
-      saveProbes(core, server, database, probes);
+    .action(async (source: string, database: string, name: string, o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      const { server, probes } = await api.drills.probes.put.mutate({ source, database, probe: { name, sql: o.sql as string, expect: o.expect as string } });
       out.result(probes, () => `${probes.length} probe(s) for ${server}/${database}`);
     }));
   probe.command('list <source> <database>').description('the probes of a database')
-    .action(async (source: string, database: string, _o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      const probes = storedProbes(core, core.catalog.sources.get(source).name, database);
+    .action(async (source: string, database: string, _o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      const probes = await api.drills.probes.list.query({ source, database });
       out.result(probes, () => probes.length ? table(['NAME', 'EXPECT', 'QUERY'], probes.map((p) => [p.name, p.expect, p.sql])) : 'no probes');
     }));
   probe.command('remove <source> <database> <name>').description('remove a probe')
-    .action(async (source: string, database: string, name: string, _o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      const server = core.catalog.sources.get(source).name;
-      const before = storedProbes(core, server, database);
-      if (!before.some((p) => p.name === name)) throw new LifeboatError('NOT_FOUND', { verb: 'remove', thing: 'probe', where: name, cause: `no probe of that name for ${server}/${database}` });
-      saveProbes(core, server, database, before.filter((p) => p.name !== name));
+    .action(async (source: string, database: string, name: string, _o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      await api.drills.probes.remove.mutate({ source, database, name });
       out.result({ removed: name }, () => `removed probe ${name}`);
     }));
 }

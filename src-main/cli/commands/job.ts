@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { withCore, withApi, collect } from '../cli-context.ts';
+import { withApi, collect } from '../cli-context.ts';
 import { readSecret } from '../secret-input.ts';
 import { parseOptionPairs, positiveInt } from '../options.ts';
 import { table, formatBytes, formatDuration } from '../output.ts';
 import { LifeboatError } from '../../core/errors/lifeboat-error.ts';
-import { engineDriver } from '../../core/engines/registry.ts';
-import type { BackupType, EncryptionMode, JobOptions } from '../../core/catalog/jobs-repo.ts';
+import type { BackupType, EncryptionMode } from '../../core/catalog/jobs-repo.ts';
 
 const TYPES: BackupType[] = ['full', 'diff', 'log', 'copy-only'];
 
@@ -28,38 +27,33 @@ export function registerJobCommands(program: Command): void {
     .option('--role-passwords', 'include role password hashes in the globals dump')
     .option('--probe-tables <n>', 'row-count probes of the N largest tables', '10')
     .option('--option <key=value>', 'further job option (repeatable)', collect)
-    .action(async (name: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      const source = core.catalog.sources.get(o.source);
-      const targets = (o.target as string[]).map((t) => core.catalog.targets.get(t));
+    .action(async (name: string, o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
       if (!TYPES.includes(o.type)) throw new LifeboatError('USAGE', { verb: 'read', thing: 'option', where: '--type', cause: `'${o.type}' is not one of ${TYPES.join(', ')}` });
-      const caps = engineDriver(source.kind).capabilities;
-      if ((o.type === 'diff' && !caps.differential) || (o.type === 'log' && !caps.log)) {
-        throw new LifeboatError('ENGINE_UNSUPPORTED', { verb: 'add', thing: 'job', where: name, cause: `${source.kind} sources do not take '${o.type}' backups` });
-      }
       const mode = o.encrypt as EncryptionMode;
       if (!['none', 'passphrase', 'recipients'].includes(mode)) throw new LifeboatError('USAGE', { verb: 'read', thing: 'option', where: '--encrypt', cause: `'${mode}' is not none, passphrase or recipients` });
+      // The passphrase goes in the request body (loopback, token-protected); whoever serves it seals it with machine.key.
       const passphrase = readSecret({ env: o.passphraseEnv, stdin: o.passphraseStdin }, 'passphrase');
-      if (mode === 'passphrase' && !passphrase) throw new LifeboatError('USAGE', { verb: 'add', thing: 'job', where: name, cause: '--encrypt passphrase needs --passphrase-env or --passphrase-stdin' });
-      if (mode === 'recipients' && !o.recipient?.length) throw new LifeboatError('USAGE', { verb: 'add', thing: 'job', where: name, cause: '--encrypt recipients needs at least one --recipient age1…' });
-      for (const r of o.recipient ?? []) if (!/^age1[0-9a-z]{58}$/.test(r)) throw new LifeboatError('USAGE', { verb: 'read', thing: 'recipient', where: r, cause: 'not an age X25519 public key (age1… from age-keygen)' });
       const level = positiveInt(o.compressionLevel, '--compression-level');
       if (level < 1 || level > 19) throw new LifeboatError('USAGE', { verb: 'read', thing: 'option', where: '--compression-level', cause: 'must be 1 to 19' });
-      const options: Partial<JobOptions> = {
-        ...parseOptionPairs(o.option), compressionLevel: level, encryption: mode, includeGlobals: o.globals !== false,
-        includeRolePasswords: Boolean(o.rolePasswords), probeTables: positiveInt(o.probeTables, '--probe-tables'),
-        ...(mode === 'recipients' ? { recipients: o.recipient } : {}),
-      };
-      const rec = core.catalog.jobs.add({ name, sourceId: source.id, databases: o.database, targetIds: targets.map((t) => t.id), backupType: o.type, schedule: o.schedule ?? null, options, secret: passphrase ? core.secrets.seal(passphrase) : null });
-      core.catalog.audit.append({ actor: core.actor, action: 'job.add', object: name, outcome: 'success', detail: { source: source.name, databases: rec.databases, targets: targets.map((t) => t.name), options } });
-      out.result({ id: rec.id, name: rec.name, databases: rec.databases, targets: targets.map((t) => t.name), type: rec.backupType, schedule: rec.schedule, options: rec.options },
-        () => `job '${name}' added: ${rec.databases.join(', ')} → ${targets.map((t) => t.name).join(', ')}; run it with: lifeboat job run ${name}`);
+      const rec = await api.jobs.add.mutate({
+        name, source: o.source, databases: o.database, targets: o.target, backupType: o.type, ...(o.schedule ? { schedule: o.schedule } : {}),
+        extraOptions: parseOptionPairs(o.option) as Record<string, string | number | boolean>,
+        options: {
+          compressionLevel: level, encryption: mode, includeGlobals: o.globals !== false, includeRolePasswords: Boolean(o.rolePasswords),
+          probeTables: positiveInt(o.probeTables, '--probe-tables'), ...(mode === 'recipients' && o.recipient ? { recipients: o.recipient } : {}),
+        },
+        ...(passphrase !== null ? { passphrase } : {}),
+      });
+      out.result({ id: rec.id, name: rec.name, databases: rec.databases, targets: rec.targets, type: rec.backupType, schedule: rec.schedule, options: rec.options },
+        () => `job '${name}' added: ${rec.databases.join(', ')} → ${rec.targets.join(', ')}; run it with: lifeboat job run ${name}`);
     }));
 
-  job.command('list').description('list jobs').action(async (_o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-    const jobs = core.catalog.jobs.list();
-    const name = (id: string, repo: 'sources' | 'targets') => core.catalog[repo].find(id)?.name ?? id;
-    out.result(jobs.map((j) => ({ ...j, secret: undefined, source: name(j.sourceId, 'sources'), targets: j.targetIds.map((t) => name(t, 'targets')) })),
-      () => jobs.length ? table(['NAME', 'SOURCE', 'DATABASES', 'TARGETS', 'TYPE', 'SCHEDULE', 'ENCRYPTION'], jobs.map((j) => [j.name, name(j.sourceId, 'sources'), j.databases.join(','), j.targetIds.map((t) => name(t, 'targets')).join(','), j.backupType, j.schedule ?? '-', j.options.encryption]))
+  job.command('list').description('list jobs').action(async (_o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+    const [jobs, sources, targets] = await Promise.all([api.jobs.list.query(), api.sources.list.query(), api.targets.list.query()]);
+    const names = new Map([...sources, ...targets].map((r) => [r.id, r.name]));
+    const name = (id: string) => names.get(id) ?? id;
+    out.result(jobs.map((j) => ({ ...j, source: name(j.sourceId), targets: j.targetIds.map(name) })),
+      () => jobs.length ? table(['NAME', 'SOURCE', 'DATABASES', 'TARGETS', 'TYPE', 'SCHEDULE', 'ENCRYPTION'], jobs.map((j) => [j.name, name(j.sourceId), j.databases.join(','), j.targetIds.map(name).join(','), j.backupType, j.schedule ?? '-', String(j.options.encryption)]))
         : 'no jobs yet: add one with "lifeboat job add"');
   }));
 

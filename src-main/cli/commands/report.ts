@@ -1,10 +1,8 @@
+import path from 'node:path';
 import type { Command } from 'commander';
-import { withCore, collect } from '../cli-context.ts';
+import { withApi, collect } from '../cli-context.ts';
 import { positiveInt } from '../options.ts';
 import { LifeboatError } from '../../core/errors/lifeboat-error.ts';
-import { generateAuditReport } from '../../core/reports/audit-report.ts';
-import { generateRunbook } from '../../core/reports/runbook.ts';
-import { setDatabaseProfile } from '../../core/reports/database-profile.ts';
 
 export function registerReportCommands(program: Command): void {
   const report = program.command('report').description('audit report and DR runbook (PDF, with JSON and CSV beside it)');
@@ -15,24 +13,25 @@ export function registerReportCommands(program: Command): void {
     .requiredOption('--to <time>', 'end of the period')
     .requiredOption('--out <file|folder>', 'the PDF to write (JSON and CSV files are written beside it)')
     .option('--database <db>', 'limit to this database or server/database (repeatable)', collect)
-    .action(async (o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      const r = await generateAuditReport(core, { from: o.from, to: o.to, out: o.out, ...(o.database ? { scope: o.database } : {}) });
-      out.result({ reportId: r.reportId, pdf: r.pdf.file, sha256: r.pdf.sha256, attachments: r.attachments.map((a) => a.file), auditSeq: r.auditSeq, summary: r.data.summary, auditTrailOk: r.data.auditTrail.ok }, () => [
-        `wrote ${r.pdf.file}`,
-        `  report ${r.reportId}, SHA-256 ${r.pdf.sha256} (recorded as audit entry ${r.auditSeq})`,
+    .action(async (o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      // Resolved here: the files are written by whoever serves the call, whose working folder is not ours.
+      const r = await api.reports.audit.mutate({ from: o.from, to: o.to, out: path.resolve(o.out), ...(o.database ? { scope: o.database } : {}) });
+      out.result({ reportId: r.reportId, pdf: r.pdf, sha256: r.sha256, attachments: r.attachments, auditSeq: r.auditSeq, summary: r.summary, auditTrailOk: r.auditTrailOk }, () => [
+        `wrote ${r.pdf}`,
+        `  report ${r.reportId}, SHA-256 ${r.sha256} (recorded as audit entry ${r.auditSeq})`,
         `  ${r.attachments.length} attachments (JSON, CSV) beside it`,
-        ...(r.data.auditTrail.ok ? [] : [`  WARNING: the audit trail is broken (first bad entry ${r.data.auditTrail.firstBadSeq}); the report says so`]),
+        ...(r.auditTrailOk ? [] : [`  WARNING: the audit trail is broken (first bad entry ${r.auditTrailFirstBadSeq}); the report says so`]),
       ]);
     }));
 
   report.command('runbook')
     .description('the printable DR runbook for this site, from the live configuration')
     .requiredOption('--out <file|folder>', 'the PDF to write')
-    .action(async (o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      const r = await generateRunbook(core, { out: o.out });
-      out.result({ runbookId: r.runbookId, pdf: r.pdf.file, sha256: r.pdf.sha256, databases: r.data.databases.map((d) => `${d.server}/${d.database}`), auditSeq: r.auditSeq }, () => [
-        `wrote ${r.pdf.file}`,
-        `  runbook ${r.runbookId}, SHA-256 ${r.pdf.sha256}; recovery order: ${r.data.databases.map((d) => `${d.order}. ${d.server}/${d.database}`).join(', ') || 'no databases'}`,
+    .action(async (o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      const r = await api.reports.runbook.mutate({ out: path.resolve(o.out) });
+      out.result({ runbookId: r.runbookId, pdf: r.pdf, sha256: r.sha256, databases: r.databases.map((d) => `${d.server}/${d.database}`), auditSeq: r.auditSeq }, () => [
+        `wrote ${r.pdf}`,
+        `  runbook ${r.runbookId}, SHA-256 ${r.sha256}; recovery order: ${r.databases.map((d) => `${d.order}. ${d.server}/${d.database}`).join(', ') || 'no databases'}`,
       ]);
     }));
 
@@ -42,13 +41,14 @@ export function registerReportCommands(program: Command): void {
     .option('--tier <n>', 'recovery tier: 1 is restored first')
     .option('--owner <name>', 'business owner')
     .option('--reason <text>', 'why (recorded in the audit trail)')
-    .action(async (database: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+    .action(async (database: string, o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
       const i = database.lastIndexOf('/');
       if (i <= 0) throw new LifeboatError('USAGE', { verb: 'classify', thing: 'database', where: database, cause: 'name it as <source>/<database>' });
-      const p = setDatabaseProfile(core, {
+      const p = await api.reports.classify.mutate({
         server: database.slice(0, i), database: database.slice(i + 1),
         ...(o.class !== undefined ? { classification: o.class } : {}), ...(o.tier !== undefined ? { criticality: positiveInt(o.tier, '--tier') } : {}), ...(o.owner !== undefined ? { owner: o.owner } : {}),
-      }, null, o.reason ?? null);
+        ...(o.reason ? { reason: o.reason } : {}),
+      });
       out.result(p, () => `${p.server}/${p.database}: class ${p.classification ?? 'not set'}, tier ${p.criticality ?? 'not set'}, owner ${p.owner ?? 'not set'}`);
     }));
 }

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { withCore } from '../cli-context.ts';
+import { withApi, printPhases } from '../cli-context.ts';
 import { positiveInt, parseTime } from '../options.ts';
 import { formatDuration } from '../output.ts';
-import { restoreSet } from '../../core/restore/restore-set.ts';
 import { LifeboatError } from '../../core/errors/lifeboat-error.ts';
 import { decryptionKeyOptions, readKeys } from './verify.ts';
 
@@ -20,17 +19,18 @@ export function registerRestoreCommand(program: Command): void {
     .option('--signature <id>', 'e-signature for --overwrite once the site has users (from "lifeboat user sign")')
     .option('--jobs <n>', 'parallel restore jobs', '2')
     .option('--no-owner', 'do not restore object owners and privileges'))
-    .action(async (setId: string | undefined, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+    .action(async (setId: string | undefined, o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
       if (!setId && !o.database) throw new LifeboatError('USAGE', { verb: 'restore', thing: 'set', cause: 'name a set id or --database' });
       if (o.at && !o.database) throw new LifeboatError('USAGE', { verb: 'restore', thing: 'set', cause: '--at goes with --database' });
       if (o.overwrite && o.as) throw new LifeboatError('USAGE', { verb: 'restore', thing: 'set', cause: '--as and --overwrite exclude each other' });
-      const preferTargetId = o.fromTarget ? core.catalog.targets.get(o.fromTarget).id : null;
-      const r = await restoreSet(core, {
-        ...(setId ? { setId } : {}), ...(o.database ? { database: o.database } : {}), ...(o.at ? { at: parseTime(o.at, '--at') } : {}),
+      const keys = readKeys(o);
+      const stop = printPhases(api, out, 'restore');
+      const r = await api.recovery.restore.mutate({
+        ...(setId ? { setId } : {}), ...(o.database ? { database: o.database } : {}), ...(o.at ? { at: parseTime(o.at, '--at').toISOString() } : {}),
         ...(o.as ? { as: o.as } : {}), ...(o.to ? { sourceName: o.to } : {}), overwrite: Boolean(o.overwrite), confirm: Boolean(o.confirm),
-        overrideReason: o.overrideIntegrity ?? null, preferTargetId, signatureId: o.signature ?? null, keys: readKeys(o), jobs: positiveInt(o.jobs, '--jobs'), noOwner: o.owner === false,
-        onPhase: (p) => out.info(`  … ${p}`),
-      });
+        overrideReason: o.overrideIntegrity ?? null, ...(o.fromTarget ? { preferTarget: o.fromTarget } : {}), signatureId: o.signature ?? null,
+        ...(keys.passphrase || keys.identities ? { keys } : {}), jobs: positiveInt(o.jobs, '--jobs'), noOwner: o.owner === false,
+      }).finally(stop);
       out.result(r, () => [
         `restored ${r.database} as ${r.destination} in ${formatDuration(r.durationMs)} (measured restore time) from the copy on ${r.copyTarget}`,
         ...(r.overridden ? ['  WARNING: no copy passed its integrity check; restored under a recorded override'] : []),

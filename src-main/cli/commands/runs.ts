@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withCore, withApi } from '../cli-context.ts';
+import { withApi } from '../cli-context.ts';
 import { positiveInt } from '../options.ts';
 import { table } from '../output.ts';
 
@@ -13,8 +13,8 @@ export function registerRunsCommands(program: Command): void {
       out.result(list, () => list.length ? table(['RUN', 'KIND', 'DATABASE', 'TRIGGER', 'STATUS', 'STARTED (UTC)', 'ERROR'],
         list.map((r) => [r.id, r.kind, r.databaseName ?? '-', r.trigger, r.status, r.startedAt.replace('T', ' ').slice(0, 19), r.errorMessage ?? ''])) : 'no runs yet');
     }));
-  runs.command('show <id>').description('one run with its phases').action(async (id: string, _o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-    const r = core.catalog.runs.get(id);
+  runs.command('show <id>').description('one run with its phases').action(async (id: string, _o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+    const r = await api.runs.get.query({ runId: id });
     out.result(r, () => [
       `${r.id}: ${r.kind} ${r.databaseName ?? ''} — ${r.status}${r.errorMessage ? ` — ${r.errorMessage}` : ''}`,
       ...table(['PHASE', 'STATUS', 'STARTED', 'FINISHED', 'BYTES', 'ERROR'], r.phases.map((p) => [p.phase, p.status, p.startedAt, p.finishedAt ?? '', String(p.bytes), p.errorMessage ?? ''])),

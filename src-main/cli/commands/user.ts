@@ -1,15 +1,10 @@
 import type { Command } from 'commander';
-import { withCore } from '../cli-context.ts';
+import { withApi } from '../cli-context.ts';
 import { readSecret } from '../secret-input.ts';
 import { table } from '../output.ts';
-import type { CoreContext } from '../../core/context.ts';
 import { LifeboatError } from '../../core/errors/lifeboat-error.ts';
-import { addUser, authenticate, changePassword, listUsers, needsFirstAdmin, setUserRole, unlockUser } from '../../core/audit/users.ts';
-import { createSession, endSession } from '../../core/audit/sessions.ts';
-import type { Session } from '../../core/audit/authorize.ts';
 import { isRole } from '../../core/audit/roles.ts';
-import { MEANINGS, signAction } from '../../core/audit/esign.ts';
-import type { SignatureMeaning } from '../../core/catalog/signatures-repo.ts';
+import { MEANINGS } from '../../core/audit/esign.ts';
 
 interface AsOptions { as?: string; asPasswordEnv?: string; asPasswordStdin?: boolean }
 
@@ -19,17 +14,12 @@ function asOptions(c: Command): Command {
     .option('--as-password-stdin', 'that user\'s password from standard input');
 }
 
-/** Signs in the acting user for one command; the session ends with the command. */
-async function actingAs<T>(core: CoreContext, o: AsOptions, body: (s: Session) => Promise<T>): Promise<T> {
-  if (!o.as) throw new LifeboatError('UNAUTHORIZED', { verb: 'run', thing: 'user command', cause: 'it needs a signed-in user', hint: 'add --as <admin> with --as-password-env VAR or --as-password-stdin' });
+/** The acting user and their password, for the API to sign them in for this one command; none without --as. */
+function actingUser(o: AsOptions): { as?: { user: string; password: string } } {
+  if (!o.as) return {};
   const pw = readSecret({ env: o.asPasswordEnv, stdin: o.asPasswordStdin }, `password of ${o.as}`);
   if (pw === null) throw new LifeboatError('USAGE', { verb: 'sign in', thing: 'user', where: o.as, cause: 'give the password with --as-password-env or --as-password-stdin' });
-  const { token, session } = createSession(core, await authenticate(core, o.as, pw));
-  try {
-    return await body(session);
-  } finally {
-    endSession(core, token);
-  }
+  return { as: { user: o.as, password: pw } };
 }
 
 function newPassword(o: { passwordEnv?: string; passwordStdin?: boolean }, name: string): string {
@@ -47,15 +37,14 @@ export function registerUserCommands(program: Command): void {
     .option('--full-name <name>', 'printed name shown with e-signatures')
     .option('--password-env <var>', 'the new user\'s password from this environment variable')
     .option('--password-stdin', 'the new user\'s password from standard input'))
-    .action(async (name: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+    .action(async (name: string, o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
       if (!isRole(o.role)) throw new LifeboatError('USAGE', { verb: 'add', thing: 'user', where: name, cause: 'the role must be viewer, operator or admin' });
-      const input = { name, role: o.role, password: newPassword(o, name), ...(o.fullName ? { fullName: o.fullName } : {}) };
-      const u = needsFirstAdmin(core) ? await addUser(core, input, null) : await actingAs(core, o, (s) => addUser(core, input, s));
+      const u = await api.users.add.mutate({ name, role: o.role, password: newPassword(o, name), ...(o.fullName ? { fullName: o.fullName } : {}), ...actingUser(o) });
       out.result(u, () => `added ${u.role} ${u.name} (${u.fullName})`);
     }));
 
-  user.command('list').description('list users').action(async (_o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-    const users = listUsers(core);
+  user.command('list').description('list users').action(async (_o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+    const users = await api.users.list.query();
     out.result(users, () => users.length
       ? table(['name', 'full name', 'role', 'state'], users.map((u) => [u.name, u.fullName, u.role, u.disabled ? 'disabled' : u.locked ? `locked until ${u.lockedUntil}` : 'active']))
       : 'no users yet: add the first admin with "lifeboat user add <name> --role admin --password-stdin"');
@@ -65,26 +54,26 @@ export function registerUserCommands(program: Command): void {
     .description('set a user\'s password (an admin for anyone, a user for themself)')
     .option('--password-env <var>', 'the new password from this environment variable')
     .option('--password-stdin', 'the new password from standard input'))
-    .action(async (name: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+    .action(async (name: string, o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
       const pw = newPassword(o, name);
-      await actingAs(core, o, (s) => changePassword(core, name, pw, s));
+      await api.users.passwd.mutate({ name, password: pw, ...actingUser(o) });
       out.result({ name, changed: true }, () => `password of ${name} changed; their open sessions ended`);
     }));
 
   asOptions(user.command('unlock <name>')
     .description('unlock an account locked after failed sign-ins')
     .option('--reason <text>', 'why (recorded)'))
-    .action(async (name: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      await actingAs(core, o, async (s) => unlockUser(core, name, s, o.reason ?? null));
+    .action(async (name: string, o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      await api.users.unlock.mutate({ name, ...(o.reason ? { reason: o.reason } : {}), ...actingUser(o) });
       out.result({ name, unlocked: true }, () => `${name} unlocked`);
     }));
 
   asOptions(user.command('role <name> <role>')
     .description('change a user\'s role')
     .option('--reason <text>', 'why (recorded)'))
-    .action(async (name: string, role: string, o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+    .action(async (name: string, role: string, o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
       if (!isRole(role)) throw new LifeboatError('USAGE', { verb: 'change', thing: 'role of user', where: name, cause: 'the role must be viewer, operator or admin' });
-      const u = await actingAs(core, o, async (s) => setUserRole(core, name, role, s, o.reason ?? null));
+      const u = await api.users.role.mutate({ name, role, ...(o.reason ? { reason: o.reason } : {}), ...actingUser(o) });
       out.result(u, () => `${u.name} is now ${u.role}`);
     }));
   user.command('sign')
@@ -96,11 +85,11 @@ export function registerUserCommands(program: Command): void {
     .requiredOption('--object <object>', 'what the action is on, e.g. plant-pg/mes')
     .requiredOption('--meaning <meaning>', MEANINGS.join(', '))
     .requiredOption('--reason <text>', 'why (printed with the signature)')
-    .action(async (o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
+    .action(async (o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
       const pw = readSecret({ env: o.asPasswordEnv, stdin: o.asPasswordStdin }, `password of ${o.as}`);
       if (pw === null) throw new LifeboatError('USAGE', { verb: 'sign', thing: 'action', where: o.action, cause: 'give the password with --as-password-env or --as-password-stdin' });
-      const id = await signAction(core, { user: o.as, password: pw, meaning: o.meaning as SignatureMeaning, action: o.action, object: o.object, reason: o.reason });
-      const sig = core.catalog.signatures.get(id)!;
+      const sig = await api.users.sign.mutate({ user: o.as, password: pw, meaning: o.meaning, action: o.action, object: o.object, reason: o.reason });
+      const id = sig.id;
       out.result(sig, () => [`signature ${id}`, `  ${sig.fullName} (${sig.userName}), ${sig.meaning}, ${sig.signedAt}: ${sig.action} on ${sig.object}: ${sig.reason}`]);
     }));
 }

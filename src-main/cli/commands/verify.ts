@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { withCore, collect } from '../cli-context.ts';
+import { withApi, collect } from '../cli-context.ts';
 import { readSecret } from '../secret-input.ts';
-import { verifySets } from '../../core/verify/verify-set.ts';
 import { LifeboatError } from '../../core/errors/lifeboat-error.ts';
 import type { DecryptionKeys } from '../../core/pipeline/age-crypt.ts';
 
@@ -29,11 +28,12 @@ export function registerVerifyCommand(program: Command): void {
     .option('--all', 'every set in the catalog')
     .option('--database <db>', 'every set of this database')
     .option('--no-engine', 'skip the engine-level check (pg_restore --list)'))
-    .action(async (ids: string[], o, cmd: Command) => withCore(cmd, async ({ core, out }) => {
-      const setIds = ids.length ? ids : o.all || o.database ? core.catalog.sets.list(o.database ? { database: o.database } : {}).map((s) => s.id) : [];
-      if (setIds.length === 0) throw new LifeboatError('USAGE', { verb: 'verify', thing: 'sets', cause: ids.length || o.all || o.database ? 'no set matched' : 'name set ids, --database or --all' });
-      for (const id of setIds) core.catalog.sets.get(id);
-      const { runId, results } = await verifySets(core, setIds, { engineLevel: o.engine !== false, keys: readKeys(o), trigger: 'manual' });
+    .action(async (ids: string[], o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
+      const keys = readKeys(o);
+      const { runId, results } = await api.recovery.verify.mutate({
+        ...(ids.length ? { setIds: ids } : {}), ...(o.all ? { all: true } : {}), ...(o.database ? { database: o.database } : {}),
+        engineLevel: o.engine !== false, trigger: 'manual', ...(keys.passphrase || keys.identities ? { keys } : {}),
+      });
       out.result({ runId, results }, () => results.flatMap((r) => [
         `${r.setId} (${r.database}): ${r.ok ? 'OK' : 'FAILED'}`,
         ...r.copies.map((c) => `  copy on ${c.targetName}: ${c.ok ? `${c.artifacts.length} file(s) match their SHA-256` : `${c.failure === 'mismatch' ? 'MISMATCH' : 'UNREADABLE'} — ${c.problem}`}`),
