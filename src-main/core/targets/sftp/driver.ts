@@ -16,6 +16,9 @@ const configSchema = z.object({
   hostKeySha256: z.string().regex(FINGERPRINT_PATTERN, 'must look like SHA256:<43 base64 characters>, as ssh-keygen -lf prints it').optional(),
   remoteHash: z.enum(['auto', 'off']).default('auto'),
   keepaliveSeconds: z.coerce.number().int().min(0).max(3600).default(15),
+  // No progress (no write acknowledged, no block read, no answer) for this long fails the operation as
+  // TARGET_UNREACHABLE, which is retried; 0 turns the watchdog off. Fractions are for tests.
+  stallSeconds: z.coerce.number().min(0).max(3600).default(60),
   ...targetLimitsShape,
 });
 

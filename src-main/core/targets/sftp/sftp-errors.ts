@@ -1,5 +1,6 @@
 import { LifeboatError } from '../../errors/lifeboat-error.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
+import { StallError } from './stall-watch.ts';
 
 // SFTP v3 status codes (draft-ietf-secsh-filexfer-02 §7) as ssh2 reports them in err.code.
 export const SFTP_NO_SUCH_FILE = 2;
@@ -13,7 +14,8 @@ export function sftpStatus(err: unknown): number | undefined {
 
 /**
  * Turns an ssh2 / SFTP failure into the table's code. Errors without an SFTP status come from the
- * transport (the session died, a keep-alive timed out): those are TARGET_UNREACHABLE, which is retryable.
+ * transport (the session died, a keep-alive timed out, the stall watchdog fired): those are
+ * TARGET_UNREACHABLE, which is retryable.
  */
 export function fromSftp(err: unknown, verb: string, thing: string, where: string, opts: { full?: boolean } = {}): LifeboatError {
   if (err instanceof LifeboatError) return err;
@@ -21,7 +23,10 @@ export function fromSftp(err: unknown, verb: string, thing: string, where: strin
   const words = (err as Error)?.message ?? String(err);
   let code: ErrorCode;
   let cause: string;
-  if (status === undefined) {
+  if (err instanceof StallError) {
+    code = 'TARGET_UNREACHABLE';
+    cause = words;
+  } else if (status === undefined) {
     code = 'TARGET_UNREACHABLE';
     cause = `the SSH connection was lost (${words})`;
   } else if (status === SFTP_NO_SUCH_FILE) {

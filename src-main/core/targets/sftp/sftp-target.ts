@@ -1,6 +1,7 @@
 import net from 'node:net';
 import path from 'node:path/posix';
 import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client, type SFTPWrapper, type Stats } from 'ssh2';
@@ -12,6 +13,8 @@ import { fromSftp, sftpStatus, SFTP_NO_SUCH_FILE } from './sftp-errors.ts';
 import { SftpWriter } from './sftp-writer.ts';
 import { SftpReader } from './sftp-reader.ts';
 import { shellQuote } from './shell-quote.ts';
+import { StallError } from './stall-watch.ts';
+import { parseDigest, REMOTE_HASHERS, type RemoteHasher } from './remote-hash.ts';
 
 export interface SftpConfig {
   host: string;
@@ -23,9 +26,14 @@ export interface SftpConfig {
   privateKeyFile?: string | undefined;
   /** The approved host key, "SHA256:…"; without it every connection stops with HOST_KEY_UNKNOWN. */
   hostKeySha256?: string | undefined;
-  /** 'auto' hashes on the server with sha256sum when a shell allows it; 'off' always reads back. */
+  /** 'auto' hashes on the server (openssl, sha256sum or shasum, the fastest it has) when a shell allows it; 'off' always reads back. */
   remoteHash: 'auto' | 'off';
   keepaliveSeconds: number;
+  /**
+   * Stall watchdog: an operation that sees no progress for this long (no write acknowledged, no block
+   * read, no answer to a request) fails with TARGET_UNREACHABLE (retryable) and the connection is dropped.
+   */
+  stallSeconds: number;
 }
 
 export interface SftpAuth {
@@ -42,6 +50,12 @@ interface Session {
   /** Rejects when the connection is gone: ssh2 does not always fail requests that were in flight. */
   gone: Promise<never>;
   kill: (err: Error) => void;
+  /** The stall watchdog's limit for this session (0 = off). */
+  stallMs: number;
+  /** Drops the session because an operation on it stopped moving. */
+  stall: (err: Error) => void;
+  /** The server's fastest SHA-256 tool, probed once per connection (null: none, read back instead). */
+  hasher?: Promise<RemoteHasher | null>;
 }
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -57,6 +71,8 @@ export class SftpTarget implements Target {
   /** Present iff capabilities.remoteHash (assigned once the server was probed). */
   hash?: (name: string) => Promise<string>;
   freeSpace?: () => Promise<number>;
+  /** The server's SHA-256 tool found when the target was opened (null: none, or remoteHash 'off'). */
+  hashTool: string | null = null;
 
   readonly #config: SftpConfig;
   readonly #auth: SftpAuth;
@@ -82,7 +98,9 @@ export class SftpTarget implements Target {
     this.#posixRename = 'posix-rename@openssh.com' in ext;
     this.#fsync = 'fsync@openssh.com' in ext;
     const statvfs = 'statvfs@openssh.com' in ext;
-    const remoteHash = this.#config.remoteHash === 'auto' && (await this.#execSha256('/dev/null', s).catch(() => null)) === EMPTY_SHA256;
+    const hasher = this.#config.remoteHash === 'auto' ? await this.#hasherOf(s) : null;
+    this.hashTool = hasher?.name ?? null;
+    const remoteHash = hasher !== null;
     // Without posix-rename, SFTP v3 rename refuses an existing name, so replacing is remove-then-rename.
     this.capabilities = { atomicRename: this.#posixRename, remoteHash, freeSpace: statvfs, removable: false };
     if (remoteHash) this.hash = (name) => this.#hash(name);
@@ -167,25 +185,31 @@ export class SftpTarget implements Target {
     let kill: (err: Error) => void = () => undefined;
     const gone = new Promise<never>((_, reject) => { kill = reject; });
     gone.catch(() => undefined);
-    const session: Session = { client, sftp, sock, closed: false, gone, kill };
-    const onGone = () => this.#drop(session);
+    const stallMs = Math.round(this.#config.stallSeconds * 1000);
+    const session: Session = { client, sftp, sock, closed: false, gone, kill, stallMs, stall: (err) => this.#drop(session, err) };
+    // Any sign of the end counts: ssh2 may report a lost link as 'end' or 'close' without an 'error',
+    // and the SFTP channel may close on its own (the subsystem died) while the connection stays up.
+    const onGone = (err?: unknown) => this.#drop(session, err instanceof Error ? err : undefined);
     client.on('error', onGone);
+    client.on('end', onGone);
     client.on('close', onGone);
     sftp.on('close', onGone);
+    sftp.on('end', onGone);
     this.#liveSession = session;
     await this.#checkRoot(session);
     for (const orphan of [...this.#orphans]) {
-      await call<void>((cb) => sftp.unlink(orphan, cb)).catch(() => undefined);
+      // callOn, not call: a request sent after the link died is never answered nor failed by ssh2.
+      await callOn<void>(session, (cb) => sftp.unlink(orphan, cb)).catch(() => undefined);
       this.#orphans.delete(orphan);
     }
     return session;
   }
 
   /** Forgets a dead session; the next operation dials again, which lets a retry decorator recover. */
-  #drop(session: Session): void {
+  #drop(session: Session, reason?: Error): void {
     if (session.closed) return;
     session.closed = true;
-    session.kill(new Error('the connection closed'));
+    session.kill(reason ?? new Error('the connection closed'));
     this.#bytesReceived += session.sock.bytesRead;
     this.#bytesSent += session.sock.bytesWritten;
     if (this.#liveSession === session) { this.#liveSession = null; this.#session = null; }
@@ -222,7 +246,7 @@ export class SftpTarget implements Target {
     let handle: Buffer | null = null;
     try {
       handle = await this.#openForWrite(s, tmp, where);
-      const writer = new SftpWriter(s.sftp, handle, (err) => fromSftp(err, 'write', 'object', where), s.gone);
+      const writer = new SftpWriter(s.sftp, handle, (err) => fromSftp(err, 'write', 'object', where), s.gone, { ms: s.stallMs, onStall: s.stall });
       // Past this line every server-side failure is a LifeboatError; anything else is the source's or the abort's.
       await pipeline(data, writer, opts.signal ? { signal: opts.signal } : {});
       const h = handle;
@@ -302,7 +326,7 @@ export class SftpTarget implements Target {
     const handle = await callOn<Buffer>(s, (cb) => s.sftp.open(file, 'r', cb)).catch((err) => {
       throw sftpStatus(err) === SFTP_NO_SUCH_FILE ? notFound(where) : fromSftp(err, 'read', 'object', where);
     });
-    return new SftpReader(s.sftp, handle, start, end, (err) => fromSftp(err, 'read', 'object', where), s.gone);
+    return new SftpReader(s.sftp, handle, start, end, (err) => fromSftp(err, 'read', 'object', where), s.gone, { ms: s.stallMs, onStall: s.stall });
   }
 
   async stat(name: string): Promise<ObjectInfo> {
@@ -362,25 +386,87 @@ export class SftpTarget implements Target {
 
   async #hash(name: string): Promise<string> {
     const file = this.#abs(name);
-    await this.stat(name);
+    const where = this.#where(name);
     const s = await this.#connect();
-    return this.#execSha256(file, s, this.#where(name));
+    const hasher = await this.#hasherOf(s);
+    if (!hasher) return this.#readBackHash(name);
+    // One exec, no separate stat: the shell tells a missing object (exit 66) from a failing tool.
+    const q = shellQuote(file);
+    const { stdout, stderr, code } = await this.#exec(s, `test -f ${q} || exit 66; ${hasher.command} < ${q}`, where);
+    if (code === 66) throw notFound(where);
+    const digest = code === 0 ? parseDigest(stdout) : null;
+    if (!digest) throw new LifeboatError('INTERNAL', { verb: 'hash', thing: 'object', where, cause: `${hasher.name} on the server failed: ${(stderr || stdout).trim().slice(0, 300) || `exit code ${code}`}` });
+    return digest;
   }
 
-  async #execSha256(file: string, s: Session, where = this.location): Promise<string> {
-    const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
-      s.client.exec(`sha256sum -b -- ${shellQuote(file)}`, (err, ch) => {
-        if (err) return reject(fromSftp(err, 'hash', 'object', where));
-        let o = '';
-        let e = '';
-        ch.on('data', (d: Buffer) => { o += d.toString('utf8'); });
-        ch.stderr.on('data', (d: Buffer) => { e += d.toString('utf8'); });
-        ch.on('close', (c: number | null) => resolve({ stdout: o, stderr: e, code: c }));
-      });
+  /** The server had no usable hasher on this connection: the SHA-256 of the object read back. */
+  async #readBackHash(name: string): Promise<string> {
+    const h = createHash('sha256');
+    for await (const chunk of await this.get(name)) h.update(chunk as Buffer);
+    return h.digest('hex');
+  }
+
+  /**
+   * Which SHA-256 tool the server offers, fastest first (openssl uses the CPU's SHA instructions, several
+   * times coreutils' speed), checked once per connection by hashing empty input with each: a tool counts
+   * only when its answer parses to the known empty digest. A login shell that is not POSIX-like fails the
+   * probe, so the quoting used later is never sent to a shell that reads it differently.
+   */
+  #hasherOf(s: Session): Promise<RemoteHasher | null> {
+    s.hasher ??= (async () => {
+      const script = REMOTE_HASHERS.map((h) => `echo "${h.name}:$(${h.command} < /dev/null 2>/dev/null)"`).join('; ');
+      const { stdout } = await this.#exec(s, script, this.location);
+      const answers = new Map(stdout.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1)] as const));
+      return REMOTE_HASHERS.find((h) => parseDigest(answers.get(h.name) ?? '') === EMPTY_SHA256) ?? null;
+    })().catch((err: unknown) => {
+      // The connection died during the probe: that is the caller's failure, not a server without a hasher.
+      if (s.closed) throw err;
+      return null;
     });
-    const m = /^\\?([0-9a-f]{64}) /.exec(stdout);
-    if (code !== 0 || !m) throw new LifeboatError('INTERNAL', { verb: 'hash', thing: 'object', where, cause: `sha256sum on the server failed: ${(stderr || stdout).trim().slice(0, 300)}` });
-    return m[1]!;
+    return s.hasher;
+  }
+
+  /**
+   * Runs a command over an exec channel. The command prints nothing until it is done (a hash of a large
+   * file takes a while), so the stall watchdog here watches the connection instead: every stallMs without
+   * an exit, one cheap SFTP request must be answered, or the session is dropped and this fails.
+   */
+  async #exec(s: Session, command: string, where: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
+    let channel: { close(): void } | null = null;
+    let finished = false;
+    const run = new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
+      try {
+        s.client.exec(command, (err, ch) => {
+          if (err) return reject(err);
+          channel = ch;
+          let o = '';
+          let e = '';
+          ch.on('data', (d: Buffer) => { o += d.toString('utf8'); });
+          ch.stderr.on('data', (d: Buffer) => { e += d.toString('utf8'); });
+          ch.on('close', (c?: number | null) => resolve({ stdout: o, stderr: e, code: c ?? null }));
+        });
+      } catch (err) {
+        reject(err);
+      }
+    });
+    const alive = (async () => {
+      while (!finished && s.stallMs > 0) {
+        await new Promise((r) => setTimeout(r, s.stallMs).unref());
+        if (!finished) await callOn(s, (cb) => s.sftp.realpath('.', cb));
+      }
+    })();
+    alive.catch(() => undefined);
+    try {
+      const r = await Promise.race([run, s.gone, alive.then(() => new Promise<never>(() => undefined))]);
+      // A channel cut by a dying connection closes without an exit status.
+      if (r.code === null && s.closed) throw new Error('the connection closed during the command');
+      return r;
+    } catch (err) {
+      try { (channel as { close(): void } | null)?.close(); } catch { /* the session is gone */ }
+      throw fromSftp(err, 'hash', 'object', where);
+    } finally {
+      finished = true;
+    }
   }
 
   async #freeSpace(): Promise<number> {
@@ -407,9 +493,19 @@ export class SftpTarget implements Target {
   }
 }
 
-/** An ssh2 request that also fails when the session dies under it. */
-function callOn<T>(s: { gone: Promise<never> }, fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
-  return Promise.race([call(fn), s.gone]);
+/**
+ * An ssh2 request that also fails when the session dies under it (ssh2 neither answers nor fails a request
+ * sent on a channel that already closed), or when it gets no answer for the stall limit, which also drops
+ * the session: later requests would queue behind the stuck one.
+ */
+function callOn<T>(s: Pick<Session, 'gone' | 'stallMs' | 'stall'>, fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+  if (s.stallMs <= 0) return Promise.race([call(fn), s.gone]);
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => { const err = new StallError(s.stallMs); s.stall(err); reject(err); }, s.stallMs);
+  });
+  stalled.catch(() => undefined);
+  return Promise.race([call(fn), s.gone, stalled]).finally(() => clearTimeout(timer));
 }
 
 function call<T>(fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { SFTPWrapper } from 'ssh2';
+import { StallError, StallWatch } from './stall-watch.ts';
 
 const WRITE_SIZE = 1024 * 1024;
 const IN_FLIGHT = 4;
@@ -8,6 +9,8 @@ const IN_FLIGHT = 4;
  * Writes a stream to an open SFTP handle in 1 MiB requests with a few in flight: small writes one at a
  * time ran at 1 MB/s over ssh2 (STACK-NOTES), this shape runs at the link's speed. Errors from the server
  * are passed through `mapError`, so the caller can tell them apart from the source stream's own errors.
+ * Nothing here waits on the server without a way out: the session's end (`gone`) and the stall watchdog
+ * (no write acknowledged for `stallMs` while some are outstanding) both fail the stream.
  */
 export class SftpWriter extends Writable {
   readonly #sftp: SFTPWrapper;
@@ -20,23 +23,33 @@ export class SftpWriter extends Writable {
   #error: Error | null = null;
   #onSlot: (() => void) | null = null;
   #onIdle: (() => void) | null = null;
+  readonly #watch: StallWatch;
   bytes = 0;
 
-  constructor(sftp: SFTPWrapper, handle: Buffer, mapError: (err: unknown) => Error, gone: Promise<never>) {
+  constructor(sftp: SFTPWrapper, handle: Buffer, mapError: (err: unknown) => Error, gone: Promise<never>, stall: { ms: number; onStall: (err: Error) => void }) {
     super({ highWaterMark: WRITE_SIZE });
     this.#sftp = sftp;
     this.#handle = handle;
     this.#mapError = mapError;
     // Requests in flight when the link dies may never be answered: release whoever waits for them.
-    gone.catch((err: unknown) => {
-      this.#error ??= this.#mapError(err);
-      const slot = this.#onSlot;
-      const idle = this.#onIdle;
-      this.#onSlot = null;
-      this.#onIdle = null;
-      slot?.();
-      idle?.();
+    gone.catch((err: unknown) => this.#fail(err));
+    this.#watch = new StallWatch(stall.ms, () => {
+      const err = new StallError(stall.ms);
+      this.#fail(err);
+      // The session is unusable (later requests would queue behind the stuck ones): the target drops it.
+      stall.onStall(err);
     });
+  }
+
+  #fail(err: unknown): void {
+    this.#watch.stop();
+    this.#error ??= this.#mapError(err);
+    const slot = this.#onSlot;
+    const idle = this.#onIdle;
+    this.#onSlot = null;
+    this.#onIdle = null;
+    slot?.();
+    idle?.();
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
@@ -57,6 +70,11 @@ export class SftpWriter extends Writable {
     this.#onIdle = () => cb(this.#error);
   }
 
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.#watch.stop();
+    cb(err);
+  }
+
   #send(): void {
     const buf = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, this.#partBytes);
     this.#parts = [];
@@ -64,8 +82,10 @@ export class SftpWriter extends Writable {
     const at = this.#position;
     this.#position += buf.length;
     this.#inFlight++;
+    this.#watch.begin();
     this.#sftp.write(this.#handle, buf, 0, buf.length, at, (err) => {
       this.#inFlight--;
+      this.#watch.end();
       if (err && !this.#error) this.#error = this.#mapError(err);
       const slot = this.#onSlot;
       this.#onSlot = null;
