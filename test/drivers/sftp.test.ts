@@ -189,6 +189,73 @@ describe('sftp driver', () => {
     await t.close();
   }, 180_000);
 
+  it('hashes on the server with its fastest tool, whatever the name holds (spaces, quotes, non-ASCII, shell syntax)', async () => {
+    const dir = freshDir();
+    const t = (await open({ path: dir })) as SftpTarget;
+    // OpenSSH's host here has openssl, which is preferred over sha256sum for its speed.
+    expect(t.hashTool).toBe('openssl');
+    const body = randomBytes(300_000);
+    const names = ["h/it's a \"tést\" $(touch pwned) `id` ;&|*?.bin", 'h/ünïcødé — 数据/dump file.bin', "h/-n 'x'/new\nline.bin"];
+    for (const name of names) {
+      await t.put(name, Readable.from([body]));
+      expect(await t.hash!(name), name).toBe(sha(body));
+    }
+    expect(fs.existsSync(path.join(server.dataDir, '..', 'pwned'))).toBe(false);
+    await expectNotFound(t.hash!("h/it's missing"));
+    // A folder is not an object.
+    await expectNotFound(t.hash!('h'));
+    await t.close();
+  });
+
+  it('a frozen server (the link up, nothing answering) fails put, get and hash by the stall watchdog, retryably; the next call reconnects', async () => {
+    const dir = freshDir();
+    const t = await open({ path: dir, stallSeconds: 1 });
+    const body = randomBytes(12 * 1024 * 1024);
+    await t.put('s/ok.bin', Readable.from([body]));
+    try {
+      // put: the sessions freeze after 2 MiB went out, with writes in flight.
+      let t0 = 0;
+      const putErr = await code(t.put('s/frozen.bin', endlessSource(() => { server.freezeSessions(); t0 = Date.now(); }, 2 * 1024 * 1024)));
+      expect(putErr.code).toBe('TARGET_UNREACHABLE');
+      expect(putErr.retryable).toBe(true);
+      expect(putErr.message).toMatch(/^unable to write object 'sftp:.*\/s\/frozen\.bin': no progress for 1 s \(the connection stalled\)$/);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      server.thawSessions();
+
+      // get: opened on a live session, then the server freezes before the first block is read.
+      const r = await t.get('s/ok.bin');
+      server.freezeSessions();
+      const getErr = await code(readAll(r));
+      expect(getErr.code).toBe('TARGET_UNREACHABLE');
+      expect(getErr.message).toMatch(/^unable to read object '.*s\/ok\.bin': no progress for 1 s/);
+      server.thawSessions();
+
+      // hash: the exec channel waits for a command that prints nothing until it is done; the connection is
+      // checked every stall period instead.
+      await t.stat('s/ok.bin');
+      server.freezeSessions();
+      t0 = Date.now();
+      const hashErr = await code(t.hash!('s/ok.bin'));
+      expect(hashErr.code).toBe('TARGET_UNREACHABLE');
+      expect(hashErr.message).toMatch(/no progress for 1 s/);
+      expect(Date.now() - t0).toBeLessThan(6000);
+      server.thawSessions();
+
+      // a plain request (stat) on a frozen server
+      await t.stat('s/ok.bin');
+      server.freezeSessions();
+      expect((await code(t.stat('s/ok.bin'))).code).toBe('TARGET_UNREACHABLE');
+      server.thawSessions();
+    } finally {
+      server.thawSessions();
+    }
+    // Each failure dropped its connection; the next calls dial again and work.
+    expect(sha(await readAll(await t.get('s/ok.bin')))).toBe(sha(body));
+    expect(await t.hash!('s/ok.bin')).toBe(sha(body));
+    expect((await t.list('s/')).map((o) => o.name)).toEqual(['s/ok.bin']);
+    await t.close();
+  });
+
   // Last: it replaces the server's host key.
   it('refuses a changed host key with HOST_KEY_CHANGED naming both keys, and uploads nothing', async () => {
     const dir = freshDir();

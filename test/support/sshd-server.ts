@@ -20,6 +20,12 @@ export interface SshdServer {
   rotateHostKey(): Promise<void>;
   /** Kills every open SSH session (the per-connection processes), leaving the listener up. */
   killSessions(): number;
+  /**
+   * Freezes (SIGSTOP) or thaws (SIGCONT) every open SSH session: the TCP connection stays up but nothing
+   * answers, as with a hung NAS or a link that drops packets silently. Returns how many processes.
+   */
+  freezeSessions(): number;
+  thawSessions(): number;
   stop(): Promise<void>;
 }
 
@@ -131,14 +137,13 @@ export async function startSshd(): Promise<SshdServer> {
       await start();
     },
     killSessions() {
-      const pid = child?.pid;
-      if (!pid) return 0;
-      // The whole tree: with privilege separation the unprivileged child holds the socket too.
-      const kids: number[] = [];
-      const walk = (p: number) => { for (const c of childrenOf(p)) { kids.push(c); walk(c); } };
-      walk(pid);
-      for (const k of kids) { try { process.kill(k, 'SIGKILL'); } catch { /* already gone */ } }
-      return kids.length;
+      return signalSessions(child?.pid, 'SIGKILL');
+    },
+    freezeSessions() {
+      return signalSessions(child?.pid, 'SIGSTOP');
+    },
+    thawSessions() {
+      return signalSessions(child?.pid, 'SIGCONT');
     },
     async stop() {
       server.killSessions();
@@ -148,6 +153,16 @@ export async function startSshd(): Promise<SshdServer> {
     },
   };
   return server;
+}
+
+/** Signals every descendant of the listener: with privilege separation the unprivileged child holds the socket too. */
+function signalSessions(pid: number | undefined, signal: NodeJS.Signals): number {
+  if (!pid) return 0;
+  const kids: number[] = [];
+  const walk = (p: number) => { for (const c of childrenOf(p)) { kids.push(c); walk(c); } };
+  walk(pid);
+  for (const k of kids) { try { process.kill(k, signal); } catch { /* already gone */ } }
+  return kids.length;
 }
 
 function childrenOf(pid: number): number[] {
