@@ -244,7 +244,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     result.durationMs = Date.now() - t0;
     ctx.catalog.runs.mergeDetail(runId, { bytes: result.bytes, durationMs: result.durationMs, warnings: result.warnings, copies: result.copies.map((c) => ({ target: c.targetName, ok: c.ok, error: c.error?.message ?? null })) });
     ctx.catalog.audit.append({
-      actor: spec.trigger === 'schedule' || spec.trigger === 'catch-up' ? 'scheduler' : ctx.actor, action: 'run.backup', object: `${spec.source.name}/${spec.database}`,
+      actor: spec.trigger === 'schedule' || spec.trigger === 'catch-up' || spec.trigger === 'retry' ? 'scheduler' : ctx.actor, action: 'run.backup', object: `${spec.source.name}/${spec.database}`,
       outcome: result.status === 'failed' ? 'failure' : 'success', reason: result.error?.message ?? null,
       detail: { runId, job: spec.jobName, trigger: spec.trigger, setId: result.setId, status: result.status, bytes: result.bytes, copies: result.copies.map((c) => ({ target: c.targetName, ok: c.ok })) },
     });
