@@ -392,7 +392,7 @@ export class SftpTarget implements Target {
     if (!hasher) return this.#readBackHash(name);
     // One exec, no separate stat: the shell tells a missing object (exit 66) from a failing tool.
     const q = shellQuote(file);
-    const { stdout, stderr, code } = await this.#exec(s, `test -f ${q} || exit 66; ${hasher.command} < ${q}`, where);
+    const { stdout, stderr, code } = await this.#exec(s, `test -f ${q} || exit 66; exec ${hasher.command} < ${q}`, where);
     if (code === 66) throw notFound(where);
     const digest = code === 0 ? parseDigest(stdout) : null;
     if (!digest) throw new LifeboatError('INTERNAL', { verb: 'hash', thing: 'object', where, cause: `${hasher.name} on the server failed: ${(stderr || stdout).trim().slice(0, 300) || `exit code ${code}`}` });
@@ -449,9 +449,10 @@ export class SftpTarget implements Target {
         reject(err);
       }
     });
+    let timer: NodeJS.Timeout | undefined;
     const alive = (async () => {
       while (!finished && s.stallMs > 0) {
-        await new Promise((r) => setTimeout(r, s.stallMs).unref());
+        await new Promise((r) => { timer = setTimeout(r, s.stallMs); });
         if (!finished) await callOn(s, (cb) => s.sftp.realpath('.', cb));
       }
     })();
@@ -466,6 +467,7 @@ export class SftpTarget implements Target {
       throw fromSftp(err, 'hash', 'object', where);
     } finally {
       finished = true;
+      clearTimeout(timer);
     }
   }
 
