@@ -89,3 +89,17 @@ describe('age format', () => {
     await expect(collect(await ageDecrypt(Readable.from([cut]), { passphrase: 'pw' }, 'x'))).rejects.toThrow();
   });
 });
+
+describe('rechunk', () => {
+  it('gathers small chunks into large ones, passes large ones through uncopied, and loses no byte', async () => {
+    const { Rechunk } = await import('../../src-main/core/pipeline/rechunk.ts');
+    const small = Array.from({ length: 32 }, () => randomBytes(4096));
+    const big = randomBytes(200_000);
+    const tail = randomBytes(10);
+    const out: Buffer[] = [];
+    await pipeline(Readable.from([...small, big, ...small.slice(0, 3), tail]), new Rechunk(64 * 1024), new Writable({ write(c: Buffer, _e, cb) { out.push(c); cb(); } }));
+    expect(Buffer.concat(out).equals(Buffer.concat([...small, big, ...small.slice(0, 3), tail]))).toBe(true);
+    expect(out.map((c) => c.length)).toEqual([65536, 65536, 200_000, 3 * 4096 + 10]);
+    expect(out[2]).toBe(big);
+  });
+});

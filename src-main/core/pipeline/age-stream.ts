@@ -79,10 +79,9 @@ export async function nativeAgeEncrypt(input: Readable, spec: { passphrase?: str
       // A full chunk is sealed only once more data follows it: the last chunk carries the final flag.
       if (pending.length > CHUNK) {
         const n = Math.floor((pending.length - 1) / CHUNK);
-        const out: Buffer[] = [];
-        for (let i = 0; i < n; i++) out.push(chachaSeal(key, chunkNonce(counter++, false), pending.subarray(i * CHUNK, (i + 1) * CHUNK)));
+        const sealed = pending;
         pending = pending.subarray(n * CHUNK);
-        yield Buffer.concat(out);
+        for (let i = 0; i < n; i++) yield chachaSeal(key, chunkNonce(counter++, false), sealed.subarray(i * CHUNK, (i + 1) * CHUNK));
       }
     }
     yield chachaSeal(key, chunkNonce(counter, true), pending);

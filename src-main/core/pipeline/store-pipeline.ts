@@ -2,6 +2,9 @@ import zlib from 'node:zlib';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HashTap } from './hash-tap.ts';
+import { Rechunk } from './rechunk.ts';
+import { findZstd, defaultZstdThreads } from './zstd-tool.ts';
+import { ToolStage } from '../util/child.ts';
 import { ageEncrypt, ageDecrypt, type DecryptionKeys, type EncryptionSpec } from './age-crypt.ts';
 
 export interface StoreOptions {
@@ -24,11 +27,8 @@ export interface StoredDigest {
 export async function storePipeline(raw: Readable, opts: StoreOptions): Promise<{ stream: Readable; done: Promise<StoredDigest> }> {
   const rawTap = new HashTap();
   const storedTap = new HashTap();
-  const stages: NodeJS.ReadWriteStream[] = [rawTap];
-  if (opts.compression === 'zstd') {
-    // 1 MiB output chunks: the default 16 KiB makes zstd three times slower through per-chunk overhead.
-    stages.push(zlib.createZstdCompress({ chunkSize: 1024 * 1024, params: { [zlib.constants.ZSTD_c_compressionLevel]: opts.compressionLevel } }));
-  }
+  const stages: NodeJS.ReadWriteStream[] = [new Rechunk(), rawTap];
+  if (opts.compression === 'zstd') stages.push(await zstdCompressor(opts.compressionLevel));
   const compressedOut = new PassThrough();
   const first = pipeline(raw, ...(stages as [NodeJS.ReadWriteStream]), compressedOut);
   let encrypted: Readable = compressedOut;
@@ -42,6 +42,14 @@ export async function storePipeline(raw: Readable, opts: StoreOptions): Promise<
   // and by destroying `out`, so the consumer never mistakes a truncated stream for a complete one.
   done.catch((err) => out.destroy(err as Error));
   return { stream: out, done };
+}
+
+/** The `zstd` program when there is one (multi-threaded), else node:zlib; both write the standard format. */
+async function zstdCompressor(level: number): Promise<NodeJS.ReadWriteStream> {
+  const tool = await findZstd();
+  if (tool) return new ToolStage(tool.file, [`-${level}`, ...(level > 19 ? ['--ultra'] : []), `-T${defaultZstdThreads()}`, '-q', '-c'], 'zstd');
+  // 1 MiB output chunks: the default 16 KiB makes zstd three times slower through per-chunk overhead.
+  return zlib.createZstdCompress({ chunkSize: 1024 * 1024, params: { [zlib.constants.ZSTD_c_compressionLevel]: level } });
 }
 
 /** The inverse: stored bytes → age → zstd → raw, with the raw bytes hashed for an end-to-end check. */

@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { PassThrough, type Readable } from 'node:stream';
+import { Duplex, PassThrough, type Readable } from 'node:stream';
 
 export interface ToolRun {
   child: ChildProcess;
@@ -10,6 +11,14 @@ export interface ToolRun {
 }
 
 const STDERR_LIMIT = 64 * 1024;
+
+let stdbufFound: string | null | undefined;
+function stdbufPath(): string | null {
+  if (stdbufFound === undefined) {
+    stdbufFound = process.platform === 'linux' ? ['/usr/bin/stdbuf', '/bin/stdbuf'].find((f) => fs.existsSync(f)) ?? null : null;
+  }
+  return stdbufFound;
+}
 
 export class ToolExitError extends Error {
   override readonly name = 'ToolExitError';
@@ -25,8 +34,14 @@ export class ToolExitError extends Error {
   }
 }
 
-/** Spawns a client tool. Arguments never carry secrets: those travel in env or files (see pgpass.ts). */
-export function runTool(file: string, args: string[], opts: SpawnOptions & { toolName?: string; stdin?: Readable } = {}): ToolRun {
+/**
+ * Spawns a client tool. Arguments never carry secrets: those travel in env or files (see pgpass.ts).
+ * `largeWrites`: the tool streams much data through C stdio, whose 4 KiB pipe buffer turns 400 MB into 100 000
+ * writes, and as many wake-ups and reads here; coreutils' stdbuf (Linux) gives it a 1 MiB buffer instead.
+ */
+export function runTool(file: string, args: string[], opts: SpawnOptions & { toolName?: string; stdin?: Readable; largeWrites?: boolean } = {}): ToolRun {
+  const stdbuf = opts.largeWrites ? stdbufPath() : null;
+  if (stdbuf) [file, args] = [stdbuf, ['-o1M', file, ...args]];
   const child = spawn(file, args, { ...opts, stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], windowsHide: true });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
@@ -65,4 +80,58 @@ export async function toolOutput(file: string, args: string[], opts: SpawnOption
 
 export function lastLines(text: string, n = 3): string {
   return text.trim().split('\n').slice(-n).join(' | ');
+}
+
+/**
+ * A tool as a stream stage: what is written goes to its stdin, its stdout is the readable side. The stage
+ * errors (never ends) when the tool exits non-zero or stops reading its input early, and destroying the stage
+ * kills the tool, so a tool in a pipeline fails and cleans up like any in-process transform.
+ */
+export class ToolStage extends Duplex {
+  readonly #child: ChildProcess;
+  readonly #tool: string;
+  #stderr = '';
+  #inputError: Error | null = null;
+  #inputEnded = false;
+  #exited = false;
+
+  constructor(file: string, args: string[], toolName: string) {
+    super({ readableHighWaterMark: 1024 * 1024, writableHighWaterMark: 1024 * 1024 });
+    this.#tool = toolName;
+    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    this.#child = child;
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => { if (this.#stderr.length < STDERR_LIMIT) this.#stderr += d; });
+    child.stdout!.on('data', (c: Buffer) => { if (!this.push(c)) child.stdout!.pause(); });
+    // EPIPE when the tool dies: the exit below is the error worth reporting, so only remember it here.
+    child.stdin!.on('error', (err) => { this.#inputError = err; });
+    child.on('error', (err) => { this.#exited = true; this.destroy(err); });
+    child.on('close', (code) => {
+      this.#exited = true;
+      if (code !== 0) this.destroy(new ToolExitError(this.#tool, code, this.#stderr));
+      // Exiting 0 before the end of its input means output for part of the bytes: never a whole result.
+      else if (this.#inputError || !this.#inputEnded) this.destroy(new ToolExitError(this.#tool, code, `stopped before the end of its input${this.#inputError ? `: ${this.#inputError.message}` : ''}`));
+      else this.push(null);
+    });
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (this.#exited) return cb(new ToolExitError(this.#tool, null, 'exited before the end of its input'));
+    if (this.#child.stdin!.write(chunk)) cb();
+    else this.#child.stdin!.once('drain', () => cb());
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.#inputEnded = true;
+    this.#child.stdin!.end(() => cb());
+  }
+
+  override _read(): void {
+    this.#child.stdout!.resume();
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    if (!this.#exited) this.#child.kill('SIGKILL');
+    cb(err);
+  }
 }

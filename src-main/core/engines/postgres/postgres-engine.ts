@@ -127,7 +127,7 @@ export class PostgresEngine implements DatabaseEngine {
       const tool = this.#toolEnv(req.workDir, req.database);
       pgpass = tool.pgpass;
       req.onProgress?.({ phase: 'dump' });
-      const dump = runTool(tools.pgDump, ['--format=custom', '--compress=0', '--no-password', `--snapshot=${snap}`], { env: tool.env, toolName: 'pg_dump' });
+      const dump = runTool(tools.pgDump, ['--format=custom', '--compress=0', '--no-password', `--snapshot=${snap}`], { env: tool.env, toolName: 'pg_dump', largeWrites: true });
       // The counts run on this connection while pg_dump streams: both read the same snapshot.
       const counting = this.#snapshotCounts(c, req.probeTables, warnings);
       counting.catch(() => undefined);
