@@ -3,13 +3,15 @@
 // Reports the median time ratio and the Lifeboat process's peak RSS. Goals: ratio ≤ 1.0, RSS ≤ 150 MB.
 //
 //   node bench/backup-vs-pgdump.ts [--scale 48] [--runs 3] [--ts]   (scale 48 ≈ 1 GB database)
-// It measures the bundled CLI that ships (build/build-shell.ts → dist/cli/main.js); --ts runs the sources.
+// It measures the bundled CLI that ships (build/build-shell.ts → dist/cli/main.js), started with the V8 flags every
+// launcher uses (src-main/core/util/node-flags.ts); --ts runs the sources.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
 import { startPostgres } from '../src-main/core/demo/throwaway-postgres.ts';
 import { samplePlantSql } from '../src-main/core/demo/sample-plant.ts';
+import { NODE_FLAGS } from '../src-main/core/util/node-flags.ts';
 
 const arg = (name: string, def: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
 const scale = arg('scale', 48);
@@ -25,9 +27,20 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-/** Runs a command, returning wall time and the peak RSS (VmHWM) of the process itself. */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; peakRssMb: number }> {
+/** CPU time of the whole machine (all cores) from /proc/stat, in jiffies: busy and total. */
+function machineCpu(): { busy: number; total: number } {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - f[3]! - f[4]!, total };
+}
+
+/**
+ * Runs a command, returning wall time, the peak RSS (VmHWM) of the process itself, and how busy the machine's
+ * cores were meanwhile (1.0 = every core all the time: the run was bound by CPU, not by waiting).
+ */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; peakRssMb: number; busy: number }> {
   return new Promise((resolve, reject) => {
+    const cpu0 = machineCpu();
     const t0 = process.hrtime.bigint();
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
     let peak = 0;
@@ -41,7 +54,8 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ m
     child.on('close', (code) => {
       clearInterval(poll);
       if (code !== 0) return reject(new Error(`${cmd} exited with ${code}`));
-      resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, peakRssMb: peak });
+      const cpu1 = machineCpu();
+      resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, peakRssMb: peak, busy: (cpu1.busy - cpu0.busy) / Math.max(1, cpu1.total - cpu0.total) });
     });
   });
 }
@@ -68,14 +82,20 @@ try {
 
   const pgDump = path.join(pg.binDir, 'pg_dump');
   const baseline = `PGPASSWORD="$PW" ${pgDump} -h ${pg.host} -p ${pg.port} -U ${pg.user} -Fc -Z0 plant | zstd -3 -T2 -q > ${path.join(work, 'baseline.dump.zst')}`;
+  // pg_dump alone to /dev/null: the floor no pipeline that reads its output can go under.
+  const floor = `PGPASSWORD="$PW" ${pgDump} -h ${pg.host} -p ${pg.port} -U ${pg.user} -Fc -Z0 plant > /dev/null`;
   const ratios: number[] = [];
   const rss: number[] = [];
+  const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+  console.log(`${os.availableParallelism()} cores; zstd program: ${execFileSync('sh', ['-c', 'command -v zstd || echo none'], { encoding: 'utf8' }).trim()}`);
   for (let i = 0; i < runs; i++) {
+    const alone = await timed('sh', ['-c', floor], env);
     const base = await timed('sh', ['-c', baseline], env);
-    const ours = await timed(process.execPath, [cli, '--home', home, 'job', 'run', 'bench'], env);
+    const ours = await timed(process.execPath, [...NODE_FLAGS, cli, '--home', home, 'job', 'run', 'bench'], env);
     ratios.push(ours.ms / base.ms);
     rss.push(ours.peakRssMb);
-    console.log(`run ${i + 1}: lifeboat ${(ours.ms / 1000).toFixed(1)} s (peak RSS ${ours.peakRssMb.toFixed(0)} MB), pg_dump|zstd ${(base.ms / 1000).toFixed(1)} s, ratio ${(ours.ms / base.ms).toFixed(2)}`);
+    console.log(`run ${i + 1}: lifeboat ${(ours.ms / 1000).toFixed(1)} s (peak RSS ${ours.peakRssMb.toFixed(0)} MB, cores busy ${pct(ours.busy)}), ` +
+      `pg_dump|zstd ${(base.ms / 1000).toFixed(1)} s (cores busy ${pct(base.busy)}), pg_dump alone ${(alone.ms / 1000).toFixed(1)} s, ratio ${(ours.ms / base.ms).toFixed(2)}`);
   }
   console.log(`median ratio ${median(ratios).toFixed(2)} (goal ≤ 1.0); peak RSS max ${Math.max(...rss).toFixed(0)} MB (goal ≤ 150 MB)`);
 } finally {

@@ -14,6 +14,7 @@ import { startPostgres } from '../src-main/core/demo/throwaway-postgres.ts';
 import { samplePlantSql } from '../src-main/core/demo/sample-plant.ts';
 import { startSshd } from '../test/support/sshd-server.ts';
 import { sftpDriver } from '../src-main/core/targets/sftp/driver.ts';
+import { NODE_FLAGS } from '../src-main/core/util/node-flags.ts';
 import type { SftpTarget } from '../src-main/core/targets/sftp/sftp-target.ts';
 
 const arg = (name: string, def: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
@@ -63,7 +64,7 @@ try {
   const ratios: number[] = [];
   for (let i = 0; i < runs; i++) {
     const base = await timed('sh', ['-c', baseline], env);
-    const ours = await timed(process.execPath, [cli, '--home', home, 'job', 'run', 'bench'], env);
+    const ours = await timed(process.execPath, [...NODE_FLAGS, cli, '--home', home, 'job', 'run', 'bench'], env);
     ratios.push(ours / base);
     console.log(`backup run ${i + 1}: lifeboat ${(ours / 1000).toFixed(1)} s, pg_dump|zstd|ssh ${(base / 1000).toFixed(1)} s, ratio ${(ours / base).toFixed(2)}`);
   }

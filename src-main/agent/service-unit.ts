@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../core/util/node-flags.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SYSTEMD_TEMPLATE = path.resolve(here, '../../resources/systemd/lifeboat-agent.service');
@@ -23,6 +24,7 @@ export function renderSystemdUnit(vars: ServiceVars, template = fs.readFileSync(
     if (/[\s"'\\]/.test(String(v))) throw new Error(`the ${k} '${v}' contains a space or quote, which a unit file cannot carry unquoted`);
   }
   return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
+    if (k === 'nodeFlags') return NODE_FLAGS.join(' ');
     const v = (vars as unknown as Record<string, unknown>)[k];
     if (v === undefined) throw new Error(`the unit template names an unknown field '${k}'`);
     return String(v);
@@ -43,7 +45,7 @@ export function renderWinswConfig(vars: Omit<ServiceVars, 'user'>): string {
     '  <name>Lifeboat backup agent</name>',
     '  <description>Runs scheduled database backups with nobody logged in.</description>',
     `  <executable>${esc(vars.node)}</executable>`,
-    `  <arguments>"${esc(vars.main)}" agent --home "${esc(vars.home)}" --grace ${vars.grace}</arguments>`,
+    `  <arguments>${NODE_FLAGS.join(' ')} "${esc(vars.main)}" agent --home "${esc(vars.home)}" --grace ${vars.grace}</arguments>`,
     `  <env name="LIFEBOAT_HOME" value="${esc(vars.home)}"/>`,
     '  <startmode>Automatic</startmode>',
     '  <stoptimeout>' + vars.stopTimeout + 'sec</stoptimeout>',

@@ -10,6 +10,7 @@ import { trayMenu } from './tray-menu.ts';
 import { NotificationGrouper, type AlertEvent } from './notification-grouping.ts';
 import { connectOrStartAgent, type AgentLink } from './agent-connection.ts';
 import { lifeboatHome } from '../core/util/home.ts';
+import { NODE_FLAGS } from '../core/util/node-flags.ts';
 
 // Electron glue only: every decision lives in the pure modules imported above.
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -46,7 +47,7 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) => cb(permissionAllowed(permission)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionAllowed(permission));
   const agentEntry = path.resolve(HERE, '../cli/main.js');
-  link = await connectOrStartAgent(HOME, { command: process.execPath, args: [agentEntry, '--home', HOME, 'agent'], env: { ELECTRON_RUN_AS_NODE: '1' } });
+  link = await connectOrStartAgent(HOME, { command: process.execPath, args: [...NODE_FLAGS, agentEntry, '--home', HOME, 'agent'], env: { ELECTRON_RUN_AS_NODE: '1' } });
   const csp = contentSecurityPolicy({ apiOrigin: new URL(link.url).origin });
   protocol.handle(APP_SCHEME, (req) => {
     const rel = decodeURIComponent(new URL(req.url).pathname).replace(/^\/+/, '') || 'index.html';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/agent-process.ts';
 import { renderSystemdUnit, renderWinswConfig } from '../../src-main/agent/service-unit.ts';
+import { NODE_FLAGS } from '../../src-main/core/util/node-flags.ts';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-svc-'));
 afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
@@ -31,7 +32,7 @@ describe('agent install-service', () => {
     expect(out.file).toBe('/etc/systemd/system/lifeboat-agent.service');
     expect(out.steps).toEqual(['systemctl daemon-reload', 'systemctl enable --now lifeboat-agent']);
     const unit = parseUnit(out.unit);
-    expect(unit.Service!.ExecStart).toEqual([`${process.execPath} ${path.resolve('src-main/cli/main.ts')} agent --home ${home} --grace 120`]);
+    expect(unit.Service!.ExecStart).toEqual([`${process.execPath} ${NODE_FLAGS.join(' ')} ${path.resolve('src-main/cli/main.ts')} agent --home ${home} --grace 120`]);
     expect(unit.Service!.User).toEqual(['lifeboat']);
     expect(unit.Service!.Environment).toEqual([`LIFEBOAT_HOME=${home}`]);
     expect(unit.Service!.KillSignal).toEqual(['SIGTERM']);
@@ -50,7 +51,7 @@ describe('agent install-service', () => {
   it('the Windows service definition (WinSW) runs the agent with the home in ProgramData and escapes XML', () => {
     const xml = renderWinswConfig({ home: 'C:\\ProgramData\\Lifeboat', node: 'C:\\Program Files\\Lifeboat\\node.exe', main: 'C:\\Program Files\\Lifeboat\\main.ts', grace: 60, stopTimeout: 90 });
     expect(xml).toContain('<executable>C:\\Program Files\\Lifeboat\\node.exe</executable>');
-    expect(xml).toContain('<arguments>"C:\\Program Files\\Lifeboat\\main.ts" agent --home "C:\\ProgramData\\Lifeboat" --grace 60</arguments>');
+    expect(xml).toContain(`<arguments>${NODE_FLAGS.join(' ')} "C:\\Program Files\\Lifeboat\\main.ts" agent --home "C:\\ProgramData\\Lifeboat" --grace 60</arguments>`);
     expect(xml).toContain('<startmode>Automatic</startmode>');
     expect(renderWinswConfig({ home: 'C:\\a&b', node: 'n', main: 'm', grace: 1, stopTimeout: 1 })).toContain('C:\\a&amp;b');
   });
