@@ -19,7 +19,8 @@ beforeAll(async () => {
   pg = await startPostgres();
   await pg.createDatabase('lims');
   await pg.query('lims', "CREATE TABLE samples AS SELECT g AS id FROM generate_series(1, 321) g");
-  core = await openCore({ home: tempDir(), actor: 'api' });
+  // As in the agent: the core's own actor is the scheduler; what an API caller does is audited as the caller's.
+  core = await openCore({ home: tempDir(), actor: 'scheduler' });
   const services = inProcessServices(core);
   api = createInProcessClient(() => ({ core, services, actor: 'api' }));
   await addUser(core, { name: 'anna', fullName: 'Anna Operator', role: 'admin', password: PASSWORD }, null);

@@ -53,7 +53,7 @@ export const targetsRouter = router({
     }
   }),
   /** Writes, reads back, hashes and removes a probe object (`lifeboat target test`); VERIFY_MISMATCH if it differs. */
-  roundTrip: procedure.input(z.object({ target: z.string().min(1) })).mutation(({ ctx, input }) => roundTripTarget(ctx.core, input.target)),
+  roundTrip: procedure.input(z.object({ target: z.string().min(1) })).mutation(({ ctx, input }) => roundTripTarget(coreFor(ctx), input.target)),
   /** Pins the SSH host key the server presents; a changed key only with its fingerprint given. */
   approveKey: procedure
     .input(z.object({ target: z.string().min(1), fingerprint: z.string().min(1).optional() }))
