@@ -27,7 +27,7 @@ export function openEngine(ctx: CoreContext, source: ConfigRecord): DatabaseEngi
 export async function openTarget(ctx: CoreContext, target: ConfigRecord): Promise<Target> {
   const driver = targetDriver(target.kind);
   const config = parseConfig(driver.configSchema, target, 'target');
-  const opened = await driver.open(config, { secret: target.secret ? ctx.secrets.open(target.secret) : null, home: ctx.home.root });
+  const opened = await driver.open(config, { secret: target.secret ? ctx.secrets.open(target.secret) : null, home: ctx.home.root, name: target.name });
   return decorateTarget(opened, config as TargetLimits);
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeRetentionOnTarget, describeTargetContract, endlessSource, expectNotFound, readAll, sha } from '../contract/target-contract.ts';
 import { startSshd, type SshdServer } from '../support/sshd-server.ts';
 import { sftpDriver } from '../../src-main/core/targets/sftp/driver.ts';
@@ -49,7 +49,15 @@ describe('sftp host-key approval through the CLI', () => {
     process.env.LB_TEST_SFTP_PW = server.password;
     const lb = (...args: string[]) => main(['node', 'lifeboat', '--home', home, ...args]);
     expect(await lb('target', 'add', 'nas', '--kind', 'sftp', '--path', dir, '--option', `host=${server.host}`, '--option', `port=${server.port}`, '--option', `username=${server.user}`, '--secret-env', 'LB_TEST_SFTP_PW')).toBe(0);
-    expect(await lb('target', 'test', 'nas')).toBe(1);
+    const said: string[] = [];
+    const spies = [process.stdout, process.stderr].map((s) => vi.spyOn(s, 'write').mockImplementation((chunk: string | Uint8Array) => { said.push(String(chunk)); return true; }));
+    try {
+      expect(await lb('target', 'test', 'nas')).toBe(1);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    // The hint is the command to copy, with this target's name and the key the server offered.
+    expect(said.join('')).toContain(`lifeboat target approve-key nas ${server.hostKeySha256()}`);
     expect(await lb('target', 'approve-key', 'nas', 'SHA256:' + 'A'.repeat(43))).toBe(1);
     const config = () => { const c = new Catalog(path.join(home, 'catalog.db')); try { return c.targets.get('nas').config; } finally { c.close(); } };
     expect(config().hostKeySha256).toBeUndefined();

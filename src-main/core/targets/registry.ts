@@ -11,6 +11,8 @@ export interface TargetOpenContext {
   secret: string | null;
   /** Where drivers may keep state such as approved host keys. */
   home: string;
+  /** The target's name in the catalog, for hints that name the command to run (absent for an unsaved target). */
+  name?: string;
 }
 
 /** A driver: a config schema, a factory, and whether it declares a secret. One line per driver below. */

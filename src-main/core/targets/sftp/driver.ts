@@ -42,6 +42,6 @@ export const sftpDriver: TargetDriver<SftpConfig> = {
     }
     // ssh2 is loaded when an SFTP target is first opened, not by every command that lists the drivers.
     const { SftpTarget } = await import('./sftp-target.ts');
-    return new SftpTarget(config, auth).open();
+    return new SftpTarget(config, auth, ctx.name).open();
   },
 };

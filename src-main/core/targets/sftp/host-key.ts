@@ -13,12 +13,13 @@ export const FINGERPRINT_PATTERN = /^SHA256:[A-Za-z0-9+/]{43}$/;
  * is sent. The messages carry the fingerprints so an administrator can compare them with the server's
  * (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the NAS).
  */
-export function checkHostKey(seen: string, approved: string | undefined, where: string): LifeboatError | null {
+export function checkHostKey(seen: string, approved: string | undefined, where: string, targetName = '<target>'): LifeboatError | null {
+  const approve = `lifeboat target approve-key ${/^[\w.-]+$/.test(targetName) ? targetName : `'${targetName}'`} ${seen}`;
   if (approved === undefined) {
     return new LifeboatError('HOST_KEY_UNKNOWN', {
       verb: 'connect to', thing: 'SFTP server', where,
       cause: `its host key ${seen} has not been approved`,
-      hint: `compare it with the server's fingerprint, then run "lifeboat target approve-key <target> ${seen}"`,
+      hint: `compare it with the server's fingerprint, then run "${approve}"`,
       details: { fingerprint: seen },
     });
   }
@@ -26,7 +27,7 @@ export function checkHostKey(seen: string, approved: string | undefined, where: 
     return new LifeboatError('HOST_KEY_CHANGED', {
       verb: 'connect to', thing: 'SFTP server', where,
       cause: `its host key changed: approved ${approved}, server now offers ${seen}; nothing was sent`,
-      hint: `this may be an attack or a reinstalled server; only after checking with the NAS administrator run "lifeboat target approve-key <target> ${seen}"`,
+      hint: `this may be an attack or a reinstalled server; only after checking with the NAS administrator run "${approve}"`,
       details: { fingerprint: seen, approved },
     });
   }

@@ -75,6 +75,8 @@ export class SftpTarget implements Target {
   hashTool: string | null = null;
 
   readonly #config: SftpConfig;
+  /** The catalog's name for this target, used in the approve-key hint. */
+  readonly #name: string | undefined;
   readonly #auth: SftpAuth;
   #session: Promise<Session> | null = null;
   #root = '';
@@ -85,9 +87,10 @@ export class SftpTarget implements Target {
   #bytesReceived = 0;
   #bytesSent = 0;
 
-  constructor(config: SftpConfig, auth: SftpAuth) {
+  constructor(config: SftpConfig, auth: SftpAuth, name?: string) {
     this.#config = config;
     this.#auth = auth;
+    this.#name = name;
     this.location = `sftp://${config.username}@${config.host}:${config.port}/${config.path.replace(/^\/+/, '')}`;
   }
 
@@ -162,7 +165,7 @@ export class SftpTarget implements Target {
         keepaliveInterval: this.#config.keepaliveSeconds * 1000,
         keepaliveCountMax: 4,
         hostVerifier: (key: Buffer) => {
-          hostKeyError = checkHostKey(hostKeyFingerprint(key), this.#config.hostKeySha256, where);
+          hostKeyError = checkHostKey(hostKeyFingerprint(key), this.#config.hostKeySha256, where, this.#name);
           return hostKeyError === null;
         },
       });
