@@ -21,6 +21,7 @@ import { causeOf } from '../core/errors/lifeboat-error.ts';
 import { startApiServer, type StaticHandler } from '../api/http-server.ts';
 import { newToken, removeAgentInfo, writeAgentInfo } from '../api/agent-info.ts';
 import { acquireAgentLock } from './agent-lock.ts';
+import { apiActor } from './peer-user.ts';
 
 export const MAX_CONCURRENT_SETTING = 'scheduler.maxConcurrent';
 
@@ -102,7 +103,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   let server: Awaited<ReturnType<typeof startApiServer>>;
   try {
     server = await startApiServer({
-      token, createContext: () => ({ core, services, actor: 'api' }),
+      token, createContext: (req, port) => ({ core, services, actor: apiActor(req.socket.remotePort, port, req.headers['x-lifeboat-client']) }),
       ...(opts.port ? { port: opts.port } : {}), ...(opts.staticHandler ? { staticHandler: opts.staticHandler } : {}),
     });
   } catch (err) {

@@ -22,13 +22,16 @@ export interface ApiServices {
 export interface ApiContext {
   core: CoreContext;
   services: ApiServices;
-  /** Who is asking, for the audit trail: 'api' over HTTP, the CLI's actor in-process. */
+  /**
+   * Who is asking, for the audit trail: over HTTP `<client>:<account>` with the account the kernel names for the
+   * caller's socket (src-main/agent/peer-user.ts), else 'api'; in-process the CLI's actor, `cli:<account>`.
+   */
   actor: string;
 }
 
 /**
- * The core as the caller acts on it: audit entries written by core functions name the API's actor ('api'
- * over HTTP, the CLI's user in-process), not the agent's own 'scheduler'.
+ * The core as the caller acts on it: audit entries written by core functions name the API's caller, not the
+ * agent's own 'scheduler'.
  */
 export function coreFor(ctx: ApiContext): CoreContext {
   return ctx.core.actor === ctx.actor ? ctx.core : { ...ctx.core, actor: ctx.actor };

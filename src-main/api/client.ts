@@ -9,8 +9,9 @@ export type ApiClient = TRPCClient<AppRouter>;
  * plain HTTP; subscriptions are server-sent events; the token goes in a header on both. This file imports
  * only types from the server side, so the renderer can bundle it.
  */
-export function createApiClient(opts: { url: string; token: string; fetch?: typeof fetch }): ApiClient {
-  const headers = { authorization: `Bearer ${opts.token}` };
+export function createApiClient(opts: { url: string; token: string; fetch?: typeof fetch; client?: 'cli' | 'shell' }): ApiClient {
+  // The client kind labels the audit actor; the account behind it the agent learns from the kernel.
+  const headers = { authorization: `Bearer ${opts.token}`, ...(opts.client ? { 'x-lifeboat-client': opts.client } : {}) };
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({

@@ -28,7 +28,7 @@ export interface ApiServer {
  * loopback host (a DNS-rebinding page cannot), carry the token as a Bearer credential, and gets no CORS
  * header, so no web page can read an answer.
  */
-export async function startApiServer(opts: { token: string; createContext: () => ApiContext; port?: number; staticHandler?: StaticHandler }): Promise<ApiServer> {
+export async function startApiServer(opts: { token: string; createContext: (req: http.IncomingMessage, port: number) => ApiContext; port?: number; staticHandler?: StaticHandler }): Promise<ApiServer> {
   const expected = Buffer.from(`Bearer ${opts.token}`);
   let port = 0;
   const trpc = createHTTPHandler({
@@ -36,7 +36,7 @@ export async function startApiServer(opts: { token: string; createContext: () =>
     basePath: `${API_BASE}/`,
     // Inputs are forms and ids; a large body is a mistake or an attack.
     maxBodySize: 1024 * 1024,
-    createContext: () => opts.createContext(),
+    createContext: ({ req }) => opts.createContext(req, port),
     responseMeta({ errors }) {
       const first = errors[0];
       return first ? { status: envelopeOf(first).httpStatus } : {};

@@ -13,7 +13,7 @@ import { isErrorCode } from '../core/errors/codes.ts';
 export async function findAgent(agentInfoFile: string, timeoutMs = 3000): Promise<{ info: AgentInfo; client: ApiClient } | null> {
   const info = readAgentInfo(agentInfoFile);
   if (!info || !pidAlive(info.pid)) return null;
-  const client = createApiClient({ url: info.url, token: info.token, fetch: loopbackFetch });
+  const client = createApiClient({ url: info.url, token: info.token, fetch: loopbackFetch, client: 'cli' });
   try {
     const who = await Promise.race([
       client.status.agent.query(),

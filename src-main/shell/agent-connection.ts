@@ -15,7 +15,7 @@ export interface AgentLink {
 async function answering(home: string): Promise<Omit<AgentLink, 'child'> | null> {
   const info = readAgentInfo(homePaths(home).agentInfo);
   if (!info) return null;
-  const client = createApiClient({ url: info.url, token: info.token });
+  const client = createApiClient({ url: info.url, token: info.token, client: 'shell' });
   try {
     await client.status.agent.query();
     return { url: info.url, token: info.token, client };

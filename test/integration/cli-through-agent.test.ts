@@ -12,8 +12,9 @@ import { tempDir, cleanupTemp } from '../support/temp.ts';
 // Issue 5: "the CLI uses the API when an agent runs, the core in-process otherwise", and the agent is the
 // only writer of the catalog. With an agent running, every verb below is run in a mount namespace where
 // <home>/catalog.db is replaced by a file that is not a database: had the CLI opened the catalog itself, it
-// would fail. What the verbs did is then found in the agent's catalog under the agent's actor ('api'), and
-// the agent's event stream saw the runs. Without an agent the same verbs work in-process (actor 'cli:…').
+// would fail. What the verbs did is then found in the agent's catalog, audited under the account the kernel
+// says made the request ('cli:<account>'), and the agent's event stream saw the runs. Without an agent the same
+// verbs work in-process under the same actor.
 
 const PG_PW_ENV = 'LB_THRU_PG_PW';
 const PASSPHRASE = 'a passphrase for the agent test';
@@ -104,14 +105,15 @@ describe('CLI verbs with an agent running', () => {
     const cli: Cli = (args) => runCliWithoutCatalog(home, decoy, args);
     const { verifyRunId, restoreRunId } = await setUpBackUpAndRestore(cli, tempDir(), 'lims_via_agent');
 
-    // The agent's catalog holds what the CLI asked for, written by the agent under the API's actor.
+    // The agent's catalog holds what the CLI asked for, written by the agent and audited under the account
+    // that ran the CLI (the agent reads it from the kernel's socket table, not from the request).
+    const me = `cli:${os.userInfo().username}`;
     const audit = await agent.api.audit.list.query({ limit: 500 });
     const by = (action: string) => audit.filter((e) => e.action === action).map((e) => `${e.actor} ${e.object}`);
-    expect(by('source.add')).toEqual(['api pg']);
-    expect(by('target.add')).toEqual(['api nas']);
-    expect(by('job.add')).toEqual(['api daily']);
-    expect(by('restore.new')).toEqual(['api lims_via_agent']);
-    expect(audit.some((e) => e.actor.startsWith('cli:'))).toBe(false);
+    expect(by('source.add')).toEqual([`${me} pg`]);
+    expect(by('target.add')).toEqual([`${me} nas`]);
+    expect(by('job.add')).toEqual([`${me} daily`]);
+    expect(by('restore.new')).toEqual([`${me} lims_via_agent`]);
     // The agent's event stream saw the backup, the verify and the restore start and finish.
     await expect.poll(() => events.filter((e) => e.type === 'run.finished').map((e) => e.kind)).toEqual(expect.arrayContaining(['backup', 'verify', 'restore']));
     expect(events.filter((e) => e.type === 'run.started').map((e) => e.runId)).toEqual(expect.arrayContaining([verifyRunId, restoreRunId]));
@@ -142,6 +144,27 @@ describe('CLI verbs with an agent running', () => {
     expect(n!.n).toBe('500');
     const uses = (await agent.api.audit.list.query({ action: 'esign.use', limit: 10 })).map((e) => e.outcome).sort();
     expect(uses).toEqual(['refused', 'success']);
+  });
+
+  it('a request from another OS account is audited under that account, whatever client it claims to be', { timeout: 60_000 }, async () => {
+    const { url, token } = JSON.parse(fs.readFileSync(path.join(home, 'agent.json'), 'utf8')) as { url: string; token: string };
+    // The token is the agent owner's secret; handed to 'nobody', it lets nobody call, and the audit says who did.
+    const script = [
+      'import json, sys, urllib.request',
+      'req = urllib.request.Request(sys.argv[1] + "/targets.add", data=json.dumps({"name": "scratch", "kind": "local", "config": {"path": sys.argv[3]}}).encode(),',
+      '  headers={"authorization": "Bearer " + sys.argv[2], "content-type": "application/json", "x-lifeboat-client": "cli"}, method="POST")',
+      'print(urllib.request.urlopen(req).status)',
+    ].join('\n');
+    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn('runuser', ['-u', 'nobody', '--', '/usr/bin/python3', '-c', script, url, token, tempDir()], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.stderr.on('data', (d) => { out += d; });
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(r.code, r.out).toBe(0);
+    const added = (await agent.api.audit.list.query({ action: 'target.add', limit: 10 })).filter((e) => e.object === 'scratch');
+    expect(added.map((e) => e.actor)).toEqual(['cli:nobody']);
   });
 
   it('the decoy works: once the agent is gone, the same CLI fails instead of reaching the catalog', { timeout: 120_000 }, async () => {
