@@ -39,7 +39,8 @@ describe('a backup killed with SIGKILL', () => {
   it('never lists the unfinished set, marks the run failed with its cause, cleans up, and the next backup succeeds', async () => {
     fs.writeFileSync(flag, '');
     const child = spawnCli(home, ['job', 'run', 'hourly']);
-    await until(() => filesUnder(folder).some((f) => f.endsWith('.partial')));
+    // The dump's own temporary file: REPO.json is written through one too, before the dump starts.
+    await until(() => filesUnder(folder).some((f) => f.includes('data.dump') && f.endsWith('.partial')));
 
     // While it runs, the unfinished set is not listed and the live run is left alone.
     const during = await runCli(home, ['--json', 'sets', 'list']);

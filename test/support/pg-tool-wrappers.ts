@@ -29,5 +29,6 @@ export function oldPgTools(dir: string, major: string): string {
 /** Every file below `dir`, relative, for "nothing left behind" checks. */
 export function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+  // A running backup renames its temporary files: one listed a moment ago may be gone when it is looked at.
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile()).sort();
 }
