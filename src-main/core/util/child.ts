@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { Duplex, PassThrough, type Readable } from 'node:stream';
 
 export interface ToolRun {
@@ -13,9 +13,11 @@ export interface ToolRun {
 const STDERR_LIMIT = 64 * 1024;
 
 let stdbufFound: string | null | undefined;
+/** coreutils' stdbuf, once it has shown it works here (it preloads a library a partial install may lack). */
 function stdbufPath(): string | null {
   if (stdbufFound === undefined) {
-    stdbufFound = process.platform === 'linux' ? ['/usr/bin/stdbuf', '/bin/stdbuf'].find((f) => fs.existsSync(f)) ?? null : null;
+    const file = process.platform === 'linux' ? ['/usr/bin/stdbuf', '/bin/stdbuf'].find((f) => fs.existsSync(f)) : undefined;
+    stdbufFound = file && spawnSync(file, ['-o1M', 'true'], { stdio: 'ignore', timeout: 10_000 }).status === 0 ? file : null;
   }
   return stdbufFound;
 }
