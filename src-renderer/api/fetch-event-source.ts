@@ -39,6 +39,8 @@ export class FetchEventSource extends EventTarget {
       const reader = res.body.getReader();
       const decoder = new TextDecoder();
       let buf = '';
+      // As in EventSource: the last id seen holds for later events that carry none (tRPC resumes from it).
+      let lastEventId = '';
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
@@ -48,7 +50,6 @@ export class FetchEventSource extends EventTarget {
           const block = buf.slice(0, sep);
           buf = buf.slice(sep + 2);
           let type = 'message';
-          let id = '';
           const data: string[] = [];
           for (const line of block.split('\n')) {
             if (line === '' || line.startsWith(':')) continue;
@@ -57,11 +58,11 @@ export class FetchEventSource extends EventTarget {
             const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
             if (field === 'event') type = value;
             else if (field === 'data') data.push(value);
-            else if (field === 'id') id = value;
+            else if (field === 'id') lastEventId = value;
           }
           if (data.length === 0 && type === 'message') continue;
           if (this.readyState === this.CLOSED) return;
-          this.dispatchEvent(new MessageEvent(type, { data: data.join('\n'), lastEventId: id }));
+          this.dispatchEvent(new MessageEvent(type, { data: data.join('\n'), lastEventId }));
         }
       }
       this.readyState = this.CLOSED;
