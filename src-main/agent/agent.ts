@@ -21,7 +21,7 @@ import { causeOf } from '../core/errors/lifeboat-error.ts';
 import { startApiServer, type StaticHandler } from '../api/http-server.ts';
 import { newToken, removeAgentInfo, writeAgentInfo } from '../api/agent-info.ts';
 import { acquireAgentLock } from './agent-lock.ts';
-import { apiActor } from './peer-user.ts';
+import { requestActor } from './peer-user.ts';
 
 export const MAX_CONCURRENT_SETTING = 'scheduler.maxConcurrent';
 
@@ -103,7 +103,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   let server: Awaited<ReturnType<typeof startApiServer>>;
   try {
     server = await startApiServer({
-      token, createContext: (req, port) => ({ core, services, actor: apiActor(req.socket.remotePort, port, req.headers['x-lifeboat-client']) }),
+      token, createContext: (req, port) => ({ core, services, actor: requestActor(req, port) }),
       ...(opts.port ? { port: opts.port } : {}), ...(opts.staticHandler ? { staticHandler: opts.staticHandler } : {}),
     });
   } catch (err) {

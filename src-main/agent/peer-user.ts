@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 
 /**
  * Who is on the other end of a loopback connection to the API, as the kernel knows it. The token proves only
@@ -58,4 +59,19 @@ export function apiActor(callerPort: number | undefined, agentPort: number, clie
   if (!user) return 'api';
   const client = typeof clientHeader === 'string' && /^(cli|shell)$/.test(clientHeader) ? clientHeader : 'api';
   return `${client}:${user}`;
+}
+
+const actorsBySocket = new WeakMap<object, string>();
+
+/**
+ * The actor of a request, worked out once per connection: a client keeps its connection for many requests (and
+ * the console polls), and the socket table and the passwd file need not be read again for each.
+ */
+export function requestActor(req: IncomingMessage, agentPort: number): string {
+  let actor = actorsBySocket.get(req.socket);
+  if (actor === undefined) {
+    actor = apiActor(req.socket.remotePort, agentPort, req.headers['x-lifeboat-client']);
+    actorsBySocket.set(req.socket, actor);
+  }
+  return actor;
 }

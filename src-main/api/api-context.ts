@@ -29,10 +29,7 @@ export interface ApiContext {
   actor: string;
 }
 
-/**
- * The core as the caller acts on it: audit entries written by core functions name the API's caller, not the
- * agent's own 'scheduler'.
- */
+/** The core as the caller acts on it (applied to every procedure in trpc.ts). */
 export function coreFor(ctx: ApiContext): CoreContext {
   return ctx.core.actor === ctx.actor ? ctx.core : { ...ctx.core, actor: ctx.actor };
 }

@@ -1,5 +1,5 @@
 import { initTRPC } from '@trpc/server';
-import type { ApiContext } from './api-context.ts';
+import { coreFor, type ApiContext } from './api-context.ts';
 import { envelopeOf } from './error-envelope.ts';
 
 /**
@@ -18,5 +18,9 @@ const t = initTRPC.context<ApiContext>().create({
 });
 
 export const router = t.router;
-export const procedure = t.procedure;
+/**
+ * Every procedure acts on the core as its caller: audit entries written by core functions name whoever made
+ * the request, never the agent's own 'scheduler', without each procedure having to remember it.
+ */
+export const procedure = t.procedure.use(({ ctx, next }) => next({ ctx: { ...ctx, core: coreFor(ctx) } }));
 export const createCallerFactory = t.createCallerFactory;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { router, procedure } from './trpc.ts';
-import { coreFor, type ApiContext } from './api-context.ts';
+import type { ApiContext } from './api-context.ts';
 import type { SetRecord } from '../core/catalog/sets-repo.ts';
 import { openEngine } from '../core/open-drivers.ts';
 import { integrityGate } from '../core/restore/integrity-gate.ts';
@@ -149,7 +149,7 @@ export const uiRouter = router({
       const problems: string[] = [];
       for (const s of sets) {
         try {
-          const g = await integrityGate(coreFor(ctx), s, { triggeredBy: `preflight:${ctx.actor}`, runId: null });
+          const g = await integrityGate(ctx.core, s, { triggeredBy: `preflight:${ctx.actor}`, runId: null });
           files.push(...filesOf(s.id, g.checked));
         } catch (err) {
           const checked = (isLifeboatError(err) ? (err.details?.checked as CopyVerification[] | undefined) : undefined) ?? [];
@@ -210,11 +210,11 @@ export const uiRouter = router({
         if (!input.signature) throw new LifeboatError('SIGNATURE_REQUIRED', { verb: 'restore', thing: 'database', where: plan.database, cause: 'a restore is signed with your user name and password', hint: 'enter your user name, password and the reason for the restore' });
         const action = input.overwrite ? 'restore.overwrite' : 'restore.start';
         const object = restoreObject(input.sourceName ?? plan.server, destination);
-        const id = await signAction(coreFor(ctx), { user: input.signature.user, password: input.signature.password, meaning: 'performed', action, object, reason: input.signature.reason });
-        requireSignature(coreFor(ctx), id, action, object, { usedFor: `restore of ${plan.database}` });
+        const id = await signAction(ctx.core, { user: input.signature.user, password: input.signature.password, meaning: 'performed', action, object, reason: input.signature.reason });
+        requireSignature(ctx.core, id, action, object, { usedFor: `restore of ${plan.database}` });
         requestedBy = input.signature.user;
       }
-      return restoreSet(coreFor(ctx), {
+      return restoreSet(ctx.core, {
         ...(input.setId ? { setId: input.setId } : { database: input.database }), ...(input.at ? { at: new Date(input.at) } : {}),
         ...(input.sourceName ? { sourceName: input.sourceName } : {}), ...(input.overwrite ? { overwrite: true, confirm: true } : { as: destination }),
         requestedBy,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { router, procedure } from '../trpc.ts';
-import { coreFor } from '../api-context.ts';
 import { keys, keysOf } from './recovery-router.ts';
 
 // Drill code is loaded when a drill procedure is first called: the agent and the CLI pay for it only then.
@@ -22,7 +21,7 @@ export const drillsRouter = router({
     }).refine((v) => v.setId !== undefined || v.database !== undefined, { message: 'give a setId or a database', path: ['setId'] }))
     .mutation(async ({ ctx, input }) => {
       const d = await drillsCore();
-      const core = coreFor(ctx);
+      const core = ctx.core;
       const k = keysOf(input.keys);
       await d.cleanupAbandonedDrills(core);
       return d.runDrill(core, {
@@ -35,7 +34,7 @@ export const drillsRouter = router({
     .input(z.object({ database: z.string().min(1).optional(), limit: z.number().int().min(0).max(10_000).default(30) }).default({ limit: 30 }))
     .query(async ({ ctx, input }) => {
       const d = await drillsCore();
-      await d.cleanupAbandonedDrills(coreFor(ctx));
+      await d.cleanupAbandonedDrills(ctx.core);
       return ctx.core.catalog.drills.list({ ...(input.database ? { database: input.database } : {}), limit: input.limit });
     }),
   plan: procedure.input(z.object({ days: z.number().int().min(0).max(3660).default(30) }).default({ days: 30 })).query(async ({ ctx, input }) => {
@@ -44,7 +43,7 @@ export const drillsRouter = router({
   }),
   status: procedure.query(async ({ ctx }) => {
     const d = await drillsCore();
-    await d.cleanupAbandonedDrills(coreFor(ctx));
+    await d.cleanupAbandonedDrills(ctx.core);
     return d.drillSummaries(ctx.core);
   }),
   probes: router({
@@ -54,11 +53,11 @@ export const drillsRouter = router({
     }),
     put: procedure.input(where.extend({ probe })).mutation(async ({ ctx, input }) => {
       const d = await drillsCore();
-      return d.putProbe(coreFor(ctx), input.source, input.database, input.probe);
+      return d.putProbe(ctx.core, input.source, input.database, input.probe);
     }),
     remove: procedure.input(where.extend({ name: z.string().min(1) })).mutation(async ({ ctx, input }) => {
       const d = await drillsCore();
-      d.removeProbe(coreFor(ctx), input.source, input.database, input.name);
+      d.removeProbe(ctx.core, input.source, input.database, input.name);
       return { removed: input.name };
     }),
   }),

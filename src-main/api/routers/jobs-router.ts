@@ -4,7 +4,7 @@ import { publicJob } from '../public-records.ts';
 import { parseSchedule, systemTimezone } from '../../core/scheduler/schedule-spec.ts';
 import { jobPolicy } from '../../core/scheduler/job-policy.ts';
 import { registerSecret } from '../../core/util/redact.ts';
-import { coreFor, type ApiContext } from '../api-context.ts';
+import type { ApiContext } from '../api-context.ts';
 import { addJob } from '../../core/setup/add-job.ts';
 
 const name = z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only');
@@ -49,7 +49,7 @@ export const jobsRouter = router({
     }))
     .mutation(({ ctx, input }) => {
       checkSchedule(ctx, input.schedule, input.options);
-      const { job, source, targets } = addJob(coreFor(ctx), {
+      const { job, source, targets } = addJob(ctx.core, {
         name: input.name, source: input.source, databases: input.databases, targets: input.targets, ...(input.backupType ? { backupType: input.backupType } : {}),
         schedule: input.schedule ?? null, options: { ...input.extraOptions, ...dropUndefined(input.options ?? {}) }, passphrase: input.passphrase ?? null,
       });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { router, procedure } from '../trpc.ts';
-import { coreFor } from '../api-context.ts';
 import { verifySets } from '../../core/verify/verify-set.ts';
 import { selectSets } from '../../core/verify/set-summaries.ts';
 import { restoreSet } from '../../core/restore/restore-set.ts';
@@ -26,7 +25,7 @@ export const recoveryRouter = router({
     }))
     .mutation(async ({ ctx, input }) => {
       const k = keysOf(input.keys);
-      const core = coreFor(ctx);
+      const core = ctx.core;
       const setIds = selectSets(core, { ...(input.setIds ? { setIds: input.setIds } : {}), ...(input.all ? { all: true } : {}), ...(input.database ? { database: input.database } : {}) });
       return verifySets(core, setIds, { engineLevel: input.engineLevel, trigger: input.trigger, ...(k ? { keys: k } : {}) });
     }),
@@ -41,7 +40,7 @@ export const recoveryRouter = router({
     .mutation(async ({ ctx, input }) => {
       const k = keysOf(input.keys);
       const preferTargetId = input.preferTarget ? ctx.core.catalog.targets.get(input.preferTarget).id : undefined;
-      return restoreSet(coreFor(ctx), {
+      return restoreSet(ctx.core, {
         ...(input.setId ? { setId: input.setId } : {}), ...(input.database ? { database: input.database } : {}), ...(input.at ? { at: new Date(input.at) } : {}),
         ...(input.sourceName ? { sourceName: input.sourceName } : {}), ...(input.as ? { as: input.as } : {}), ...(input.overwrite !== undefined ? { overwrite: input.overwrite } : {}),
         ...(input.confirm !== undefined ? { confirm: input.confirm } : {}), ...(input.overrideReason !== undefined ? { overrideReason: input.overrideReason } : {}),
@@ -55,6 +54,6 @@ export const recoveryRouter = router({
 export const catalogRouter = router({
   rebuild: procedure.input(z.object({ target: z.string().min(1) })).mutation(async ({ ctx, input }) => {
     const { rebuildCatalog } = await import('../../core/repo/rebuild-catalog.ts');
-    return rebuildCatalog(coreFor(ctx), input.target);
+    return rebuildCatalog(ctx.core, input.target);
   }),
 });

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { router, procedure } from '../trpc.ts';
-import { coreFor } from '../api-context.ts';
 import { setDatabaseProfile } from '../../core/reports/database-profile.ts';
 
 // The files are written by whoever serves the call (the agent, or the CLI in-process): an absolute path only.
@@ -14,7 +13,7 @@ export const reportsRouter = router({
     .mutation(async ({ ctx, input }) => {
       // The PDF code is loaded on the first report, not with the API.
       const { generateAuditReport } = await import('../../core/reports/audit-report.ts');
-      const r = await generateAuditReport(coreFor(ctx), { from: input.from, to: input.to, out: input.out, ...(input.scope ? { scope: input.scope } : {}) });
+      const r = await generateAuditReport(ctx.core, { from: input.from, to: input.to, out: input.out, ...(input.scope ? { scope: input.scope } : {}) });
       return {
         reportId: r.reportId, pdf: r.pdf.file, sha256: r.pdf.sha256, attachments: r.attachments.map((a) => a.file), auditSeq: r.auditSeq,
         summary: r.data.summary, auditTrailOk: r.data.auditTrail.ok, auditTrailFirstBadSeq: r.data.auditTrail.firstBadSeq,
@@ -22,7 +21,7 @@ export const reportsRouter = router({
     }),
   runbook: procedure.input(z.object({ out })).mutation(async ({ ctx, input }) => {
     const { generateRunbook } = await import('../../core/reports/runbook.ts');
-    const r = await generateRunbook(coreFor(ctx), { out: input.out });
+    const r = await generateRunbook(ctx.core, { out: input.out });
     return {
       runbookId: r.runbookId, pdf: r.pdf.file, sha256: r.pdf.sha256, auditSeq: r.auditSeq,
       databases: r.data.databases.map((d) => ({ order: d.order, server: d.server, database: d.database })),
@@ -34,7 +33,7 @@ export const reportsRouter = router({
       server: z.string().min(1), database: z.string().min(1), classification: z.string().optional(), criticality: z.number().int().min(0).optional(),
       owner: z.string().optional(), reason: z.string().min(1).nullable().optional(),
     }))
-    .mutation(({ ctx, input }) => setDatabaseProfile(coreFor(ctx), {
+    .mutation(({ ctx, input }) => setDatabaseProfile(ctx.core, {
       server: input.server, database: input.database,
       ...(input.classification !== undefined ? { classification: input.classification } : {}), ...(input.criticality !== undefined ? { criticality: input.criticality } : {}),
       ...(input.owner !== undefined ? { owner: input.owner } : {}),

@@ -6,7 +6,6 @@ import { openTarget, parseConfig } from '../../core/open-drivers.ts';
 import { registerSecret } from '../../core/util/redact.ts';
 import { roundTripTarget } from '../../core/targets/round-trip-target.ts';
 import { approveHostKey } from '../../core/targets/approve-host-key.ts';
-import { coreFor } from '../api-context.ts';
 
 const name = z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only');
 
@@ -53,9 +52,9 @@ export const targetsRouter = router({
     }
   }),
   /** Writes, reads back, hashes and removes a probe object (`lifeboat target test`); VERIFY_MISMATCH if it differs. */
-  roundTrip: procedure.input(z.object({ target: z.string().min(1) })).mutation(({ ctx, input }) => roundTripTarget(coreFor(ctx), input.target)),
+  roundTrip: procedure.input(z.object({ target: z.string().min(1) })).mutation(({ ctx, input }) => roundTripTarget(ctx.core, input.target)),
   /** Pins the SSH host key the server presents; a changed key only with its fingerprint given. */
   approveKey: procedure
     .input(z.object({ target: z.string().min(1), fingerprint: z.string().min(1).optional() }))
-    .mutation(({ ctx, input }) => approveHostKey(coreFor(ctx), input.target, input.fingerprint)),
+    .mutation(({ ctx, input }) => approveHostKey(ctx.core, input.target, input.fingerprint)),
 });

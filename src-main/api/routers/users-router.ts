@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { router, procedure } from '../trpc.ts';
-import { coreFor } from '../api-context.ts';
 import { addUser, changePassword, listUsers, needsFirstAdmin, setUserRole, unlockUser } from '../../core/audit/users.ts';
 import { actingAs } from '../../core/audit/acting-as.ts';
 import { signAction } from '../../core/audit/esign.ts';
@@ -25,29 +24,29 @@ export const usersRouter = router({
   add: procedure
     .input(z.object({ name: z.string().min(1), role, fullName: z.string().min(1).optional(), password, as }))
     .mutation(async ({ ctx, input }) => {
-      const core = coreFor(ctx);
+      const core = ctx.core;
       const user = { name: input.name, role: input.role, password: input.password, ...(input.fullName ? { fullName: input.fullName } : {}) };
       return needsFirstAdmin(core) ? addUser(core, user, null) : actingAs(core, input.as, (s) => addUser(core, user, s));
     }),
   passwd: procedure.input(z.object({ name: z.string().min(1), password, as })).mutation(async ({ ctx, input }) => {
-    const core = coreFor(ctx);
+    const core = ctx.core;
     await actingAs(core, input.as, (s) => changePassword(core, input.name, input.password, s));
     return { name: input.name, changed: true };
   }),
   unlock: procedure.input(z.object({ name: z.string().min(1), reason, as })).mutation(async ({ ctx, input }) => {
-    const core = coreFor(ctx);
+    const core = ctx.core;
     await actingAs(core, input.as, async (s) => unlockUser(core, input.name, s, input.reason ?? null));
     return { name: input.name, unlocked: true };
   }),
   role: procedure.input(z.object({ name: z.string().min(1), role, reason, as })).mutation(async ({ ctx, input }) => {
-    const core = coreFor(ctx);
+    const core = ctx.core;
     return actingAs(core, input.as, async (s) => setUserRole(core, input.name, input.role, s, input.reason ?? null));
   }),
   /** E-signs an action (password entered again, a meaning, a reason); returns the signature its action must present. */
   sign: procedure
     .input(z.object({ user: z.string().min(1), password, action: z.string().min(1), object: z.string(), meaning: z.string(), reason: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      const core = coreFor(ctx);
+      const core = ctx.core;
       const id = await signAction(core, { user: input.user, password: input.password, meaning: input.meaning as SignatureMeaning, action: input.action, object: input.object, reason: input.reason });
       return core.catalog.signatures.get(id)!;
     }),
@@ -61,5 +60,5 @@ export const auditRouter = router({
     .query(({ ctx, input }) => ctx.core.catalog.audit.list({
       ...(input.action ? { action: input.action } : {}), limit: input.limit, ...(input.from ? { from: input.from } : {}), ...(input.to ? { to: input.to } : {}),
     })),
-  checkpoint: procedure.mutation(({ ctx }) => takeCheckpoint(coreFor(ctx), 'manual')),
+  checkpoint: procedure.mutation(({ ctx }) => takeCheckpoint(ctx.core, 'manual')),
 });

@@ -38,21 +38,13 @@ async function locate(env: NodeJS.ProcessEnv): Promise<ZstdTool | null> {
     ...(env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, `zstd${EXE}`)),
   ];
   for (const file of candidates) {
-    if (!isExecutable(file)) continue;
+    // Only what exists is run; what is not a working zstd fails the version check below.
+    if (!fs.existsSync(file)) continue;
     const version = await versionOf(file);
     // -T (threads) and the frame format used here are stable since 1.3; older builds stay unused.
     if (version && atLeast(version, [1, 3, 0])) return { file, version };
   }
   return null;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, process.platform === 'win32' ? fs.constants.F_OK : fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }
 
 async function versionOf(file: string): Promise<string | null> {

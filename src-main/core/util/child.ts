@@ -45,9 +45,7 @@ export function runTool(file: string, args: string[], opts: SpawnOptions & { too
   const stdbuf = opts.largeWrites ? stdbufPath() : null;
   if (stdbuf) [file, args] = [stdbuf, ['-o1M', file, ...args]];
   const child = spawn(file, args, { ...opts, stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], windowsHide: true });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (d: string) => { if (stderr.length < STDERR_LIMIT) stderr += d; });
+  const stderr = collectStderr(child);
   const out = new PassThrough({ highWaterMark: 1024 * 1024 });
   child.stdout!.pipe(out, { end: false });
   if (opts.stdin) {
@@ -62,8 +60,8 @@ export function runTool(file: string, args: string[], opts: SpawnOptions & { too
       // A tool may stop reading its input early (pg_restore --list reads only the TOC): release the source.
       if (opts.stdin && !opts.stdin.readableEnded) opts.stdin.destroy();
       if (code === 0) out.end();
-      else out.destroy(new ToolExitError(tool, code, stderr));
-      resolve({ code, signal, stderr });
+      else out.destroy(new ToolExitError(tool, code, stderr()));
+      resolve({ code, signal, stderr: stderr() });
     });
   });
   exit.catch(() => undefined);
@@ -80,6 +78,14 @@ export async function toolOutput(file: string, args: string[], opts: SpawnOption
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A child's stderr, bounded, for error messages: the function returns what has arrived so far. */
+function collectStderr(child: ChildProcess): () => string {
+  let text = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (d: string) => { if (text.length < STDERR_LIMIT) text += d; });
+  return () => text;
+}
+
 export function lastLines(text: string, n = 3): string {
   return text.trim().split('\n').slice(-n).join(' | ');
 }
@@ -92,7 +98,7 @@ export function lastLines(text: string, n = 3): string {
 export class ToolStage extends Duplex {
   readonly #child: ChildProcess;
   readonly #tool: string;
-  #stderr = '';
+  readonly #stderr: () => string;
   #inputError: Error | null = null;
   #inputEnded = false;
   #exited = false;
@@ -102,15 +108,14 @@ export class ToolStage extends Duplex {
     this.#tool = toolName;
     const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     this.#child = child;
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (d: string) => { if (this.#stderr.length < STDERR_LIMIT) this.#stderr += d; });
+    this.#stderr = collectStderr(child);
     child.stdout!.on('data', (c: Buffer) => { if (!this.push(c)) child.stdout!.pause(); });
     // EPIPE when the tool dies: the exit below is the error worth reporting, so only remember it here.
     child.stdin!.on('error', (err) => { this.#inputError = err; });
     child.on('error', (err) => { this.#exited = true; this.destroy(err); });
     child.on('close', (code) => {
       this.#exited = true;
-      if (code !== 0) this.destroy(new ToolExitError(this.#tool, code, this.#stderr));
+      if (code !== 0) this.destroy(new ToolExitError(this.#tool, code, this.#stderr()));
       // Exiting 0 before the end of its input means output for part of the bytes: never a whole result.
       else if (this.#inputError || !this.#inputEnded) this.destroy(new ToolExitError(this.#tool, code, `stopped before the end of its input${this.#inputError ? `: ${this.#inputError.message}` : ''}`));
       else this.push(null);

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { SFTPWrapper } from 'ssh2';
-import { StallError, StallWatch } from './stall-watch.ts';
+import { StallWatch } from './stall-watch.ts';
 
 const READ_SIZE = 1024 * 1024;
 const AHEAD = 4;
@@ -34,8 +34,7 @@ export class SftpReader extends Readable {
     let stalled: (err: Error) => void = () => undefined;
     this.#stalled = new Promise<never>((_, reject) => { stalled = reject; });
     this.#stalled.catch(() => undefined);
-    this.#watch = new StallWatch(stall.ms, () => {
-      const err = new StallError(stall.ms);
+    this.#watch = new StallWatch(stall.ms, (err) => {
       stalled(err);
       stall.onStall(err);
     });

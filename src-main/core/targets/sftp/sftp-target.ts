@@ -1,7 +1,6 @@
 import net from 'node:net';
 import path from 'node:path/posix';
-import { randomBytes } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client, type SFTPWrapper, type Stats } from 'ssh2';

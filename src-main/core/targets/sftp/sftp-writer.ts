@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { SFTPWrapper } from 'ssh2';
-import { StallError, StallWatch } from './stall-watch.ts';
+import { StallWatch } from './stall-watch.ts';
 
 const WRITE_SIZE = 1024 * 1024;
 const IN_FLIGHT = 4;
@@ -33,8 +33,7 @@ export class SftpWriter extends Writable {
     this.#mapError = mapError;
     // Requests in flight when the link dies may never be answered: release whoever waits for them.
     gone.catch((err: unknown) => this.#fail(err));
-    this.#watch = new StallWatch(stall.ms, () => {
-      const err = new StallError(stall.ms);
+    this.#watch = new StallWatch(stall.ms, (err) => {
       this.#fail(err);
       // The session is unusable (later requests would queue behind the stuck ones): the target drops it.
       stall.onStall(err);

@@ -1,17 +1,18 @@
 /**
  * Notices a link that stopped moving: armed while requests are outstanding, restarted by every answer
- * (a write acknowledged, a block read). Silence for `ms` with something outstanding calls `onStall` once.
+ * (a write acknowledged, a block read). Silence for `ms` with something outstanding calls `onStall` once,
+ * with the StallError that names the limit.
  * A dead TCP peer, a frozen server process or a NAT that dropped the flow all look like this; ssh2's
  * keep-alive catches only some of them, and only when it is enabled.
  */
 export class StallWatch {
   readonly #ms: number;
-  readonly #onStall: () => void;
+  readonly #onStall: (err: StallError) => void;
   #outstanding = 0;
   #timer: NodeJS.Timeout | null = null;
   #fired = false;
 
-  constructor(ms: number, onStall: () => void) {
+  constructor(ms: number, onStall: (err: StallError) => void) {
     this.#ms = ms;
     this.#onStall = onStall;
   }
@@ -40,7 +41,7 @@ export class StallWatch {
       this.#timer = null;
       if (this.#outstanding === 0 || this.#fired) return;
       this.#fired = true;
-      this.#onStall();
+      this.#onStall(new StallError(this.#ms));
     }, this.#ms);
   }
 
