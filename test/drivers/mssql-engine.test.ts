@@ -369,7 +369,7 @@ describe('SQL Server engine against the TDS test server', () => {
 
   it('removes the staged file when the sink refuses it', async () => {
     const s = await server({ edition: 'standard', databases: [{ name: 'MES', recoveryModel: 'FULL' }] });
-    const refusing = { stream: async () => undefined, file: async () => { throw new Error('target full'); } };
+    const refusing = { stream: async () => undefined, program: async () => undefined, file: async () => { throw new Error('target full'); } };
     await expect(engine(s).backup(req('MES', 'full'), refusing)).rejects.toThrow(/^target full$/);
     expect(s.model.msdb).toHaveLength(1);
     expect(fs.readdirSync(staging)).toEqual([]);

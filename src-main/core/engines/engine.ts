@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '../util/logger.ts';
 import type { BackupType } from '../catalog/jobs-repo.ts';
 import type { Manifest, Probe } from '../repo/manifest.ts';
+import type { ProgramSpec } from '../pipeline/store-program.ts';
 
 /**
  * The DatabaseEngine seam (DESIGN §2). One instance talks to one source (server). Drivers declare what
@@ -81,6 +82,12 @@ export interface BackupRequest {
 export interface ArtifactSink {
   /** Raw bytes of an artifact; Lifeboat hashes, compresses, encrypts and stores them. */
   stream(name: string, role: string, data: Readable): Promise<void>;
+  /**
+   * A client program's standard output as an artifact: Lifeboat runs the program (so the raw bytes can go
+   * to the compressor without passing through this process) and stores what it writes. Rejects with the
+   * program's ToolExitError when it fails, or with the targets' LifeboatError when none could take the bytes.
+   */
+  program(name: string, role: string, program: ProgramSpec): Promise<void>;
   /** A finished file in a staging folder Lifeboat can read; shipped, then removed by the runner. */
   file(name: string, role: string, path: string, opts?: { compressed?: boolean }): Promise<void>;
 }

@@ -1,8 +1,9 @@
-import { createCipheriv, createDecipheriv, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createPublicKey, createSecretKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Identity } from 'age-encryption';
 import { bech32 } from '@scure/base';
 import { NativeScryptRecipient } from './age-scrypt.ts';
+import { ByteQueue } from './byte-queue.ts';
 
 // The age v1 format (https://age-encryption.org/v1) with node:crypto's native ChaCha20-Poly1305 for the
 // payload: the pure-JS cipher of the age library ran at about 100 MB/s, which made encryption the slowest
@@ -18,15 +19,19 @@ interface StanzaLike { args: string[]; body: Uint8Array }
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64').replace(/=+$/, '');
 const hkdf = (ikm: Uint8Array, salt: Uint8Array, info: string) => Buffer.from(hkdfSync('sha256', ikm, salt, info, 32));
 
-function chachaSeal(key: Uint8Array, nonce: Uint8Array, plain: Uint8Array): Buffer {
+function chachaSeal(key: Uint8Array | KeyObject, nonce: Uint8Array, plain: Uint8Array): Buffer {
   const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
-  return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+  const body = c.update(plain);
+  c.final();
+  return Buffer.concat([body, c.getAuthTag()], body.length + TAG);
 }
 
-function chachaOpen(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Buffer {
+function chachaOpen(key: Uint8Array | KeyObject, nonce: Uint8Array, sealed: Uint8Array): Buffer {
   const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
   d.setAuthTag(sealed.subarray(sealed.length - TAG));
-  return Buffer.concat([d.update(sealed.subarray(0, sealed.length - TAG)), d.final()]);
+  const body = d.update(sealed.subarray(0, sealed.length - TAG));
+  d.final();
+  return body;
 }
 
 function x25519Stanza(recipient: string, fileKey: Uint8Array): StanzaLike {
@@ -70,21 +75,17 @@ export async function nativeAgeEncrypt(input: Readable, spec: { passphrase?: str
   const header = encodeHeader(stanzas, fileKey);
   async function* gen(): AsyncGenerator<Buffer> {
     const nonce = randomBytes(16);
-    const key = hkdf(fileKey, nonce, 'payload');
+    // One key object for every chunk: a raw key is imported again by each cipher.
+    const key = createSecretKey(hkdf(fileKey, nonce, 'payload'));
     yield Buffer.concat([header, nonce]);
     let counter = 0n;
-    let pending: Buffer = Buffer.alloc(0);
+    const pending = new ByteQueue();
     for await (const chunk of input) {
-      pending = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
+      pending.push(chunk as Buffer);
       // A full chunk is sealed only once more data follows it: the last chunk carries the final flag.
-      if (pending.length > CHUNK) {
-        const n = Math.floor((pending.length - 1) / CHUNK);
-        const sealed = pending;
-        pending = pending.subarray(n * CHUNK);
-        for (let i = 0; i < n; i++) yield chachaSeal(key, chunkNonce(counter++, false), sealed.subarray(i * CHUNK, (i + 1) * CHUNK));
-      }
+      while (pending.length > CHUNK) yield chachaSeal(key, chunkNonce(counter++, false), pending.take(CHUNK));
     }
-    yield chachaSeal(key, chunkNonce(counter, true), pending);
+    yield chachaSeal(key, chunkNonce(counter, true), pending.take(pending.length));
   }
   return Readable.from(gen(), { objectMode: false });
 }
@@ -94,28 +95,28 @@ export async function nativeAgeDecrypt(input: Readable, identities: Array<string
   const dec = new Decrypter();
   for (const id of identities) dec.addIdentity(id as string);
   const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  let buf: Buffer = Buffer.alloc(0);
+  const buf = new ByteQueue();
   let ended = false;
   const more = async (): Promise<boolean> => {
     const r = await it.next();
     if (r.done) { ended = true; return false; }
-    buf = buf.length ? Buffer.concat([buf, r.value]) : r.value;
+    buf.push(r.value);
     return true;
   };
   let headerEnd = -1;
   while (headerEnd < 0) {
-    const mac = buf.indexOf('\n--- ');
-    const nl = mac >= 0 ? buf.indexOf('\n', mac + 5) : -1;
+    const head = buf.peek(Math.min(buf.length, MAX_HEADER + 1));
+    const mac = head.indexOf('\n--- ');
+    const nl = mac >= 0 ? head.indexOf('\n', mac + 5) : -1;
     if (nl >= 0) { headerEnd = nl + 1; break; }
     if (buf.length > MAX_HEADER || !(await more())) throw new Error('not an age file: no header found');
   }
-  if (!buf.subarray(0, INTRO.length).equals(Buffer.from(INTRO))) throw new Error('not an age v1 file');
+  const header = buf.take(headerEnd);
+  if (!header.subarray(0, INTRO.length).equals(Buffer.from(INTRO))) throw new Error('not an age v1 file');
   // The library checks the stanzas, unwraps the file key with the identities and verifies the header MAC.
-  const fileKey = await dec.decryptHeader(buf.subarray(0, headerEnd));
-  buf = buf.subarray(headerEnd);
+  const fileKey = await dec.decryptHeader(header);
   while (buf.length < 16) if (!(await more())) throw new Error('truncated age file: no payload nonce');
-  const key = hkdf(fileKey, buf.subarray(0, 16), 'payload');
-  buf = buf.subarray(16);
+  const key = createSecretKey(hkdf(fileKey, buf.take(16), 'payload'));
   async function* gen(): AsyncGenerator<Buffer> {
     let counter = 0n;
     const SEALED = CHUNK + TAG;
@@ -123,15 +124,10 @@ export async function nativeAgeDecrypt(input: Readable, identities: Array<string
       while (!ended && buf.length <= SEALED) await more();
       if (ended && buf.length <= SEALED) {
         if (buf.length < TAG || (buf.length === TAG && counter > 0n)) throw new Error('truncated or malformed age payload');
-        yield chachaOpen(key, chunkNonce(counter, true), buf);
+        yield chachaOpen(key, chunkNonce(counter, true), buf.take(buf.length));
         return;
       }
-      const out: Buffer[] = [];
-      while (buf.length > SEALED) {
-        out.push(chachaOpen(key, chunkNonce(counter++, false), buf.subarray(0, SEALED)));
-        buf = buf.subarray(SEALED);
-      }
-      yield Buffer.concat(out);
+      while (buf.length > SEALED) yield chachaOpen(key, chunkNonce(counter++, false), buf.take(SEALED));
     }
   }
   return Readable.from(gen(), { objectMode: false });

@@ -3,7 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HashTap } from './hash-tap.ts';
 import { Rechunk } from './rechunk.ts';
-import { findZstd, defaultZstdThreads } from './zstd-tool.ts';
+import { findZstd, zstdArgs } from './zstd-tool.ts';
 import { ToolStage } from '../util/child.ts';
 import { ageEncrypt, ageDecrypt, type DecryptionKeys, type EncryptionSpec } from './age-crypt.ts';
 
@@ -24,20 +24,33 @@ export interface StoredDigest {
  * raw → SHA-256 → zstd → age → SHA-256 → out. Every stage is a stream with small buffers, so memory stays
  * bounded whatever the size of the dump. `done` settles when the last byte has left the pipeline.
  */
-export async function storePipeline(raw: Readable, opts: StoreOptions): Promise<{ stream: Readable; done: Promise<StoredDigest> }> {
+export async function storePipeline(raw: Readable, opts: StoreOptions): Promise<StoredOutput> {
   const rawTap = new HashTap();
-  const storedTap = new HashTap();
   const stages: NodeJS.ReadWriteStream[] = [new Rechunk(), rawTap];
   if (opts.compression === 'zstd') stages.push(await zstdCompressor(opts.compressionLevel));
   const compressedOut = new PassThrough();
-  const first = pipeline(raw, ...(stages as [NodeJS.ReadWriteStream]), compressedOut);
-  let encrypted: Readable = compressedOut;
-  if (opts.encryption.mode !== 'none') encrypted = await ageEncrypt(compressedOut, opts.encryption);
+  const first = pipeline(raw, ...(stages as [NodeJS.ReadWriteStream]), compressedOut).then(() => ({ bytes: rawTap.bytes, sha256: rawTap.sha256 }));
+  return sealPipeline(compressedOut, first, opts);
+}
+
+export interface StoredOutput {
+  stream: Readable;
+  done: Promise<StoredDigest>;
+}
+
+/**
+ * The second half, for bytes already compressed (here or by a program): → age → SHA-256 → out. `raw` settles
+ * with the raw side's digest, or rejects when that side failed, which fails `done` and destroys `out`.
+ */
+export async function sealPipeline(compressed: Readable, raw: Promise<{ bytes: number; sha256: string }>, opts: StoreOptions): Promise<StoredOutput> {
+  // The raw side may fail while the cipher is still being keyed (scrypt): `done` reports it below.
+  raw.catch(() => undefined);
+  const storedTap = new HashTap();
+  let encrypted: Readable = compressed;
+  if (opts.encryption.mode !== 'none') encrypted = await ageEncrypt(compressed, opts.encryption);
   const out = new PassThrough();
   const second = pipeline(encrypted, storedTap, out);
-  const done = Promise.all([first, second]).then(() => ({
-    rawBytes: rawTap.bytes, rawSha256: rawTap.sha256, bytes: storedTap.bytes, sha256: storedTap.sha256,
-  }));
+  const done = Promise.all([raw, second]).then(([r]) => ({ rawBytes: r.bytes, rawSha256: r.sha256, bytes: storedTap.bytes, sha256: storedTap.sha256 }));
   // The consumer (a target's put) reports its own failure; a pipeline failure is surfaced through `done`
   // and by destroying `out`, so the consumer never mistakes a truncated stream for a complete one.
   done.catch((err) => out.destroy(err as Error));
@@ -47,7 +60,7 @@ export async function storePipeline(raw: Readable, opts: StoreOptions): Promise<
 /** The `zstd` program when there is one (multi-threaded), else node:zlib; both write the standard format. */
 async function zstdCompressor(level: number): Promise<NodeJS.ReadWriteStream> {
   const tool = await findZstd();
-  if (tool) return new ToolStage(tool.file, [`-${level}`, ...(level > 19 ? ['--ultra'] : []), `-T${defaultZstdThreads()}`, '-q', '-c'], 'zstd');
+  if (tool) return new ToolStage(tool.file, zstdArgs(level), 'zstd');
   // 1 MiB output chunks: the default 16 KiB makes zstd three times slower through per-chunk overhead.
   return zlib.createZstdCompress({ chunkSize: 1024 * 1024, params: { [zlib.constants.ZSTD_c_compressionLevel]: level } });
 }

@@ -66,3 +66,8 @@ function atLeast(version: string, min: [number, number, number]): boolean {
 export function defaultZstdThreads(): number {
   return Math.max(1, Math.min(2, os.availableParallelism()));
 }
+
+/** The program's arguments to compress stdin to stdout at `level`. */
+export function zstdArgs(level: number): string[] {
+  return [`-${level}`, ...(level > 19 ? ['--ultra'] : []), `-T${defaultZstdThreads()}`, '-q', '-c'];
+}

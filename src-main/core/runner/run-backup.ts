@@ -12,6 +12,7 @@ import { manifestText } from '../repo/manifest.ts';
 import { manifestPath, setPath } from '../repo/layout.ts';
 import { ensureRepoJson } from '../repo/repo-json.ts';
 import { storePipeline } from '../pipeline/store-pipeline.ts';
+import { prepareProgramStore, storeProgramOutput, type ProgramSpec } from '../pipeline/store-program.ts';
 import { openArtifact } from '../verify/open-artifact.ts';
 import { tee } from '../pipeline/tee.ts';
 import { checkCopy, type CopyCheck } from '../verify/check-copy.ts';
@@ -84,6 +85,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
   // fails (a broken log chain that this leaves is caught by the engine's escalation on the next run).
   const stagedFiles: string[] = [];
   try {
+    prepareProgramStore();
     engine = openEngine(ctx, spec.source);
     const history: PlannableSet[] = ctx.catalog.sets.list({ database: spec.database, server: spec.source.name })
       .map((s) => ({ id: s.id, type: s.type, startedAt: s.startedAt, finishedAt: s.finishedAt, chain: s.chain, parentSetId: s.parentSetId }));
@@ -120,10 +122,11 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     // Dump and ship.
     const dumpPhase = ctx.catalog.runs.beginPhase(runId, 'dump');
     const artifacts: ArtifactEntry[] = [];
-    const ship = async (name: string, role: string, raw: Readable, alreadyCompressed: boolean) => {
+    const ship = async (name: string, role: string, raw: Readable | ProgramSpec, alreadyCompressed: boolean) => {
       const compression = alreadyCompressed ? 'none' : 'zstd';
       const storedName = `${name}${compression === 'zstd' ? '.zst' : ''}${spec.encryption.mode !== 'none' ? '.age' : ''}`;
-      const { stream, done } = await storePipeline(raw, { compression, compressionLevel: spec.options.compressionLevel, encryption: spec.encryption });
+      const storeOpts = { compression, compressionLevel: spec.options.compressionLevel, encryption: spec.encryption } as const;
+      const { stream, done } = raw instanceof Readable ? await storePipeline(raw, storeOpts) : await storeProgramOutput(raw, storeOpts, workDir);
       const writers = live.filter((l) => !l.error);
       const branches = tee(stream, writers.length);
       let shipped = 0;
@@ -146,6 +149,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     };
     const outcome = await engine.backup({ ...baseReq, type: resolved.type }, {
       stream: (name, role, data) => ship(name, role, data, false),
+      program: (name, role, program) => ship(name, role, program, false),
       file: async (name, role, file, opts) => {
         stagedFiles.push(file);
         await ship(name, role, fs.createReadStream(file), Boolean(opts?.compressed));

@@ -7,19 +7,32 @@ export interface ToolRun {
   /** stdout, which errors instead of ending when the tool exits non-zero (a truncated dump never looks whole). */
   stdout: Readable;
   /** Resolves with the exit code once the process has closed; stderr (bounded) is collected for messages. */
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+  exit: Promise<ToolExit>;
 }
 
 const STDERR_LIMIT = 64 * 1024;
 
 let stdbufFound: string | null | undefined;
+const STDBUF_FILES = ['/usr/bin/stdbuf', '/bin/stdbuf'];
 /** coreutils' stdbuf, once it has shown it works here (it preloads a library a partial install may lack). */
 function stdbufPath(): string | null {
   if (stdbufFound === undefined) {
-    const file = process.platform === 'linux' ? ['/usr/bin/stdbuf', '/bin/stdbuf'].find((f) => fs.existsSync(f)) : undefined;
+    const file = process.platform === 'linux' ? STDBUF_FILES.find((f) => fs.existsSync(f)) : undefined;
     stdbufFound = file && spawnSync(file, ['-o1M', 'true'], { stdio: 'ignore', timeout: 10_000 }).status === 0 ? file : null;
   }
   return stdbufFound;
+}
+
+/** The same check without blocking, for a caller that can make it ahead of need. */
+export async function probeStdbuf(): Promise<void> {
+  if (stdbufFound !== undefined) return;
+  const file = process.platform === 'linux' ? STDBUF_FILES.find((f) => fs.existsSync(f)) : undefined;
+  const works = file ? await new Promise<boolean>((resolve) => {
+    const c = spawn(file, ['-o1M', 'true'], { stdio: 'ignore', timeout: 10_000 });
+    c.on('error', () => resolve(false));
+    c.on('close', (code) => resolve(code === 0));
+  }) : false;
+  stdbufFound ??= works ? file! : null;
 }
 
 export class ToolExitError extends Error {
@@ -36,16 +49,23 @@ export class ToolExitError extends Error {
   }
 }
 
+export type ToolOptions = SpawnOptions & { toolName?: string; largeWrites?: boolean };
+export type ToolExit = { code: number | null; signal: NodeJS.Signals | null; stderr: string };
+
 /**
  * Spawns a client tool. Arguments never carry secrets: those travel in env or files (see pgpass.ts).
  * `largeWrites`: the tool streams much data through C stdio, whose 4 KiB pipe buffer turns 400 MB into 100 000
  * writes, and as many wake-ups and reads here; coreutils' stdbuf (Linux) gives it a 1 MiB buffer instead.
  */
-export function runTool(file: string, args: string[], opts: SpawnOptions & { toolName?: string; stdin?: Readable; largeWrites?: boolean } = {}): ToolRun {
+function spawnTool(file: string, args: string[], opts: ToolOptions, stdio: ['ignore' | 'pipe', 'pipe' | number]): { child: ChildProcess; stderr: () => string } {
   const stdbuf = opts.largeWrites ? stdbufPath() : null;
   if (stdbuf) [file, args] = [stdbuf, ['-o1M', file, ...args]];
-  const child = spawn(file, args, { ...opts, stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], windowsHide: true });
-  const stderr = collectStderr(child);
+  const child = spawn(file, args, { ...opts, stdio: [...stdio, 'pipe'], windowsHide: true });
+  return { child, stderr: collectStderr(child) };
+}
+
+export function runTool(file: string, args: string[], opts: ToolOptions & { stdin?: Readable } = {}): ToolRun {
+  const { child, stderr } = spawnTool(file, args, opts, [opts.stdin ? 'pipe' : 'ignore', 'pipe']);
   const out = new PassThrough({ highWaterMark: 1024 * 1024 });
   child.stdout!.pipe(out, { end: false });
   if (opts.stdin) {
@@ -54,7 +74,7 @@ export function runTool(file: string, args: string[], opts: SpawnOptions & { too
     opts.stdin.pipe(child.stdin!);
   }
   const tool = opts.toolName ?? file;
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve, reject) => {
+  const exit = new Promise<ToolExit>((resolve, reject) => {
     child.on('error', (err) => { out.destroy(err); reject(err); });
     child.on('close', (code, signal) => {
       // A tool may stop reading its input early (pg_restore --list reads only the TOC): release the source.
@@ -68,8 +88,22 @@ export function runTool(file: string, args: string[], opts: SpawnOptions & { too
   return { child, stdout: out, exit };
 }
 
+/**
+ * Spawns a tool whose standard output is an open file descriptor (a pipe another process reads), so its bytes
+ * never pass through this process. `exit` rejects when the tool cannot start.
+ */
+export function runToolInto(file: string, args: string[], stdoutFd: number, opts: ToolOptions = {}): { child: ChildProcess; exit: Promise<ToolExit> } {
+  const { child, stderr } = spawnTool(file, args, opts, ['ignore', stdoutFd]);
+  const exit = new Promise<ToolExit>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stderr: stderr() }));
+  });
+  exit.catch(() => undefined);
+  return { child, exit };
+}
+
 /** Runs a tool to completion and returns stdout as text; a non-zero exit throws ToolExitError. */
-export async function toolOutput(file: string, args: string[], opts: SpawnOptions & { toolName?: string; stdin?: Readable } = {}): Promise<string> {
+export async function toolOutput(file: string, args: string[], opts: ToolOptions & { stdin?: Readable } = {}): Promise<string> {
   const run = runTool(file, args, opts);
   const chunks: Buffer[] = [];
   run.stdout.on('data', (c: Buffer) => chunks.push(c));

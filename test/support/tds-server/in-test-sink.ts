@@ -21,6 +21,10 @@ export class FolderSink implements ArtifactSink {
     throw new Error('a file-kind engine must hand over files');
   }
 
+  async program(): Promise<void> {
+    throw new Error('a file-kind engine must hand over files');
+  }
+
   async file(name: string, role: string, p: string, opts?: { compressed?: boolean }): Promise<void> {
     const archived = path.join(this.dir, name);
     fs.copyFileSync(p, archived);

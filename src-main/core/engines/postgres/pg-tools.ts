@@ -41,6 +41,26 @@ function safeList(dir: string): string[] {
   try { return fs.readdirSync(dir); } catch { return []; }
 }
 
+/**
+ * The pg_dump programs in `dirs`, each once: a folder reached twice (/bin → /usr/bin) or a link to a program
+ * already listed is skipped, and so is Debian's pg_wrapper when real installs were found, as it only runs
+ * one of those.
+ */
+export function pgDumpCandidates(dirs: string[]): Array<{ dir: string; pgDump: string }> {
+  const seen = new Set<string>();
+  const out: Array<{ dir: string; pgDump: string; wrapper: boolean }> = [];
+  for (const dir of dirs) {
+    const pgDump = path.join(dir, 'pg_dump' + EXE);
+    let real: string;
+    try { real = fs.realpathSync(pgDump); } catch { continue; }
+    if (seen.has(real)) continue;
+    seen.add(real);
+    out.push({ dir, pgDump, wrapper: path.basename(real) === 'pg_wrapper' });
+  }
+  const anyReal = out.some((c) => !c.wrapper);
+  return out.filter((c) => !c.wrapper || !anyReal).map(({ dir, pgDump }) => ({ dir, pgDump }));
+}
+
 async function toolVersion(file: string): Promise<{ major: number; version: string } | null> {
   try {
     const { stdout } = await run(file, ['--version'], { timeout: 15_000, windowsHide: true });
@@ -57,13 +77,13 @@ async function toolVersion(file: string): Promise<{ major: number; version: stri
  * used alone: the administrator chose it. Otherwise the newest suitable install wins.
  */
 export async function findPgTools(serverMajor: number, configuredDir?: string | null): Promise<PgTools> {
-  const dirs = configuredDir ? [configuredDir] : candidateDirs();
+  const candidates = pgDumpCandidates(configuredDir ? [configuredDir] : candidateDirs());
+  // Every candidate at once: each `--version` is a process start (Debian's wrapper, a Perl one).
+  const versions = await Promise.all(candidates.map((c) => toolVersion(c.pgDump)));
   const found: string[] = [];
   let best: PgTools | null = null;
-  for (const dir of dirs) {
-    const pgDump = path.join(dir, 'pg_dump' + EXE);
-    if (!fs.existsSync(pgDump)) continue;
-    const v = await toolVersion(pgDump);
+  for (const [i, { dir, pgDump }] of candidates.entries()) {
+    const v = versions[i];
     if (!v) { found.push(`${pgDump} (version unreadable)`); continue; }
     found.push(`${pgDump} ${v.version}`);
     const pgDumpall = path.join(dir, 'pg_dumpall' + EXE);

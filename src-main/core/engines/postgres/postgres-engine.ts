@@ -127,32 +127,25 @@ export class PostgresEngine implements DatabaseEngine {
       const tool = this.#toolEnv(req.workDir, req.database);
       pgpass = tool.pgpass;
       req.onProgress?.({ phase: 'dump' });
-      const dump = runTool(tools.pgDump, ['--format=custom', '--compress=0', '--no-password', `--snapshot=${snap}`], { env: tool.env, toolName: 'pg_dump', largeWrites: true });
       // The counts run on this connection while pg_dump streams: both read the same snapshot.
       const counting = this.#snapshotCounts(c, req.probeTables, warnings);
       counting.catch(() => undefined);
       try {
-        await sink.stream('data.dump', 'dump', dump.stdout);
+        await sink.program('data.dump', 'dump', {
+          file: tools.pgDump, args: ['--format=custom', '--compress=0', '--no-password', `--snapshot=${snap}`], env: tool.env, toolName: 'pg_dump', largeWrites: true,
+        });
       } catch (err) {
-        dump.child.kill();
-        const res = await dump.exit.catch(() => null);
         // A target's own failure (full, unreachable) is the cause; pg_dump then only died of a broken pipe.
-        if (isLifeboatError(err)) throw err;
-        throw pgError(res && res.code !== 0 ? new ToolExitError('pg_dump', res.code, res.stderr) : err, 'back up', 'database', where);
+        throw isLifeboatError(err) ? err : pgError(err, 'back up', 'database', where);
       }
-      const res = await dump.exit;
-      if (res.code !== 0) throw pgError(new ToolExitError('pg_dump', res.code, res.stderr), 'back up', 'database', where);
       const probes = await counting;
       await c.query('COMMIT');
       if (req.includeGlobals) {
         req.onProgress?.({ phase: 'globals' });
         const args = ['--globals-only', '--no-password', `--database=${this.#cfg.maintenanceDb}`];
         if (!req.includeRolePasswords) args.push('--no-role-passwords');
-        const g = runTool(tools.pgDumpall, args, { env: tool.env, toolName: 'pg_dumpall' });
-        await sink.stream('globals.sql', 'globals', g.stdout).catch(async (err) => {
-          if (isLifeboatError(err)) throw err;
-          const r = await g.exit.catch(() => null);
-          throw pgError(r && r.code !== 0 ? new ToolExitError('pg_dumpall', r.code, r.stderr) : err, 'dump', 'roles and tablespaces', this.#where);
+        await sink.program('globals.sql', 'globals', { file: tools.pgDumpall, args, env: tool.env, toolName: 'pg_dumpall' }).catch((err: unknown) => {
+          throw isLifeboatError(err) ? err : pgError(err, 'dump', 'roles and tablespaces', this.#where);
         });
       }
       return { type: req.type, parentSetId: null, serverVersion: version, toolVersions: { pg_dump: tools.version }, probes, chain: { snapshot: snap }, warnings };
@@ -173,6 +166,8 @@ export class PostgresEngine implements DatabaseEngine {
         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
       ORDER BY pg_total_relation_size(cl.oid) DESC, n.nspname, cl.relname
       LIMIT $1`, [limit]);
+    // A count is one scan: compiling it (JIT, past jit_above_cost on a large table) costs more than it saves.
+    await c.query('SET LOCAL jit = off');
     const out: Probe[] = [];
     for (const t of tables.rows) {
       // A savepoint per count: a table we may not read must not abort the snapshot transaction.

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { probeStdbuf, runTool, runToolInto, ToolExitError, type ToolExit } from '../util/child.ts';
+import { openFifoRelay, warmFifoRelay, type RelayDigest } from './fifo-relay.ts';
+import { findZstd, zstdArgs } from './zstd-tool.ts';
+import { sealPipeline, storePipeline, type StoreOptions, type StoredOutput } from './store-pipeline.ts';
+
+/** A client program whose standard output is an artifact (pg_dump). Secrets travel in `env`, never in `args`. */
+export interface ProgramSpec {
+  file: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  toolName: string;
+  /** The program writes much through C stdio (see runTool). */
+  largeWrites?: boolean;
+}
+
+/**
+ * Runs `program` and stores its standard output: raw → SHA-256 → zstd → age → SHA-256 → out, as
+ * storePipeline. Where the `zstd` program and named pipes exist, the raw bytes go from the program through
+ * a hashing relay thread straight into zstd (see fifo-relay.ts) and only the compressed bytes enter this
+ * process. Either way the output never ends cleanly unless the program, the relay and the compressor all
+ * finished well; a failure of the program rejects `done` with its ToolExitError. Destroying the output, or any
+ * failure, kills the program.
+ */
+export async function storeProgramOutput(program: ProgramSpec, opts: StoreOptions, workDir: string): Promise<StoredOutput> {
+  const toolOpts = { toolName: program.toolName, largeWrites: program.largeWrites ?? false, ...(program.env ? { env: program.env } : {}) };
+  const zstd = opts.compression === 'zstd' ? await findZstd() : null;
+  const relay = zstd ? await openFifoRelay(workDir) : null;
+  if (!zstd || !relay) {
+    const run = runTool(program.file, program.args, toolOpts);
+    const stored = await storePipeline(run.stdout, opts);
+    stored.done.catch(() => run.child.kill('SIGKILL'));
+    return stored;
+  }
+
+  let producer: ReturnType<typeof runToolInto>;
+  let compressor: ReturnType<typeof spawn>;
+  try {
+    producer = runToolInto(program.file, program.args, relay.producerFd, toolOpts);
+    compressor = spawn(zstd.file, zstdArgs(opts.compressionLevel), { stdio: [relay.consumerFd, 'pipe', 'pipe'], windowsHide: true });
+  } finally {
+    relay.handedOver();
+  }
+  let zstdErr = '';
+  compressor.stderr!.on('data', (d: Buffer) => { if (zstdErr.length < 16_384) zstdErr += d.toString('utf8'); });
+  const compressorExit = new Promise<ToolExit>((resolve, reject) => {
+    compressor.on('error', reject);
+    compressor.on('close', (code, signal) => resolve({ code, signal, stderr: zstdErr }));
+  });
+
+  // The compressed bytes end only once every process has been judged: zstd ends its output as soon as its
+  // input ends, which is also what a dying pg_dump looks like.
+  const compressed = new PassThrough({ highWaterMark: 1024 * 1024 });
+  // Its error reaches `done` through `raw`; the cipher reading it may not have started yet.
+  compressed.on('error', () => undefined);
+  compressor.stdout!.pipe(compressed, { end: false });
+  const raw = judge(program.toolName, producer.exit, relay.done, compressorExit);
+  raw.then(() => compressed.end(), (err: Error) => compressed.destroy(err));
+
+  const stored = await sealPipeline(compressed, raw, opts);
+  stored.done.catch(() => { producer.child.kill('SIGKILL'); compressor.kill('SIGKILL'); });
+  return stored;
+}
+
+/**
+ * Readies what storing a program's output uses (the zstd lookup, a relay thread, the stdbuf check), so that
+ * a run pays for them while its engine connects and looks for its tools, not after.
+ */
+export function prepareProgramStore(): void {
+  findZstd().catch(() => undefined);
+  warmFifoRelay();
+  probeStdbuf().catch(() => undefined);
+}
+
+/** The raw side's digest once all three have finished well; otherwise the failure that caused the others. */
+async function judge(tool: string, producer: Promise<ToolExit>, relay: Promise<RelayDigest>, compressor: Promise<ToolExit>): Promise<RelayDigest> {
+  const [p, r, c] = await Promise.allSettled([producer, relay, compressor]);
+  const downstream = c.status === 'rejected' ? c.reason as Error
+    : c.value.code !== 0 ? new ToolExitError('zstd', c.value.code, c.value.stderr)
+      : r.status === 'rejected' ? r.reason as Error : null;
+  // A failure downstream is the cause whenever there is one: the program then only died of the broken pipe
+  // (a signal, or an exit code, depending on the program). A program failing alone leaves the relay at EOF
+  // and zstd exiting 0 on a short input, so then the program's own error is the one to report.
+  if (downstream) throw downstream;
+  if (p.status === 'rejected') throw p.reason;
+  if (p.value.code !== 0) throw new ToolExitError(tool, p.value.code, p.value.stderr);
+  return (r as PromiseFulfilledResult<RelayDigest>).value;
+}

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { storeProgramOutput, type ProgramSpec } from '../../src-main/core/pipeline/store-program.ts';
+import { loadPipeline } from '../../src-main/core/pipeline/store-pipeline.ts';
+
+// A program's output stored through the relay thread (named pipes between the program, the thread and the
+// zstd program): what is stored must be exactly what the program wrote, a failure anywhere must fail the
+// digest and never end the stream cleanly, and nothing may be left running or open.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-program-'));
+const realZstd = execFileSync('sh', ['-c', 'command -v zstd'], { encoding: 'utf8' }).trim();
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const opts = { compression: 'zstd' as const, compressionLevel: 3, encryption: { mode: 'passphrase' as const, passphrase: 'pw', scryptLogN: 10 } };
+
+// 12 MB of half text, half random: larger than any pipe or chunk, so every buffer boundary is crossed.
+const rawFile = path.join(dir, 'raw.bin');
+execFileSync('sh', ['-c', `for i in $(seq 1 48); do head -c 131072 /dev/urandom; seq 1 20000 | sed 's/$/;PLANT.LINE4.TT24;12.5;good/' | head -c 131072; done > ${rawFile}`]);
+const raw = fs.readFileSync(rawFile);
+
+const program = (script: string, toolName = 'pg_dump'): ProgramSpec => ({ file: '/bin/sh', args: ['-c', script], toolName });
+
+function zstdWrapper(name: string, body: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `#!/bin/sh\nif [ "$1" = -V ]; then exec ${realZstd} -V; fi\n${body}\n`, { mode: 0o755 });
+  return file;
+}
+
+async function collect(s: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of s) parts.push(Buffer.from(c as Uint8Array));
+  return Buffer.concat(parts);
+}
+
+const openFds = () => fs.readdirSync('/proc/self/fd').length;
+const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+const saved = process.env.LIFEBOAT_ZSTD;
+afterEach(() => { if (saved === undefined) delete process.env.LIFEBOAT_ZSTD; else process.env.LIFEBOAT_ZSTD = saved; });
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('storing a program\'s output', () => {
+  it('stores exactly what the program wrote, hashed before and after, again and again without leaking a descriptor', async () => {
+    // Counted from after the first run, which starts the relay thread that later runs reuse.
+    let afterFirst = 0;
+    for (let i = 0; i < 3; i++) {
+      if (i === 1) afterFirst = openFds();
+      const work = fs.mkdtempSync(path.join(dir, 'work-'));
+      const { stream, done } = await storeProgramOutput(program(`cat ${rawFile}`), opts, work);
+      const stored = await collect(stream);
+      const d = await done;
+      expect(d).toEqual({ rawBytes: raw.length, rawSha256: sha(raw), bytes: stored.length, sha256: sha(stored) });
+      expect(stored.length).toBeLessThan(raw.length);
+      const { stream: back } = await loadPipeline(Readable.from([stored]), { compression: 'zstd', encryption: 'age', rawSha256: d.rawSha256 }, { passphrase: 'pw' }, 'x');
+      expect((await collect(back)).equals(raw)).toBe(true);
+      // The pipes' names are gone as soon as every end is open.
+      expect(fs.readdirSync(work)).toEqual([]);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(openFds()).toBe(afterFirst);
+  });
+
+  it('fails with the program\'s own error when it exits non-zero after writing part of its output', async () => {
+    const { stream, done } = await storeProgramOutput(program(`head -c 5000000 ${rawFile}; echo 'pg_dump: error: query failed: no connection' >&2; exit 1`), opts, dir);
+    await expect(Promise.all([collect(stream), done])).rejects.toMatchObject({ name: 'ToolExitError', tool: 'pg_dump', message: expect.stringMatching(/pg_dump exited with code 1: .*query failed/) });
+  });
+
+  it('blames the compressor, not the program it starved, when zstd fails', async () => {
+    process.env.LIFEBOAT_ZSTD = zstdWrapper('zstd-dies', 'head -c 100000 > /dev/null; echo "zstd: out of memory" >&2; exit 1');
+    const { stream, done } = await storeProgramOutput(program(`cat ${rawFile}; cat ${rawFile}`), opts, dir);
+    await expect(Promise.all([collect(stream), done])).rejects.toMatchObject({ tool: 'zstd', message: expect.stringMatching(/out of memory/) });
+  });
+
+  it('fails when zstd exits 0 before reading all of its input', async () => {
+    process.env.LIFEBOAT_ZSTD = zstdWrapper('zstd-quits', `head -c 100000 | ${realZstd} -q -c; exit 0`);
+    const { stream, done } = await storeProgramOutput(program(`cat ${rawFile}`), opts, dir);
+    await expect(Promise.all([collect(stream), done])).rejects.toThrow(/relay between the program and the compressor failed: .*EPIPE|broken pipe/i);
+  });
+
+  it('kills the program when the consumer gives up', async () => {
+    const pidFile = path.join(dir, 'endless.pid');
+    const { stream, done } = await storeProgramOutput(program(`echo $$ > ${pidFile}; exec cat /dev/urandom`), opts, dir);
+    let seen = 0;
+    await new Promise<void>((resolve) => stream.on('data', (c: Buffer) => { seen += c.length; if (seen > 1_000_000) { stream.destroy(new Error('target full')); resolve(); } }));
+    await expect(done).rejects.toThrow();
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('reports a program that cannot start', async () => {
+    const { stream, done } = await storeProgramOutput({ file: path.join(dir, 'no-such-pg_dump'), args: [], toolName: 'pg_dump' }, opts, dir);
+    await expect(Promise.all([collect(stream), done])).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('gives the same digests without the zstd program (streamed through this process)', async () => {
+    process.env.LIFEBOAT_ZSTD = 'none';
+    const { stream, done } = await storeProgramOutput(program(`cat ${rawFile}`), opts, dir);
+    const stored = await collect(stream);
+    const d = await done;
+    expect(d.rawSha256).toBe(sha(raw));
+    expect(d.sha256).toBe(sha(stored));
+    const failing = await storeProgramOutput(program(`head -c 1000 ${rawFile}; exit 3`), opts, dir);
+    await expect(Promise.all([collect(failing.stream), failing.done])).rejects.toMatchObject({ tool: 'pg_dump', code: 3 });
+  });
+});
