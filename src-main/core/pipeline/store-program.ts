@@ -11,13 +11,16 @@ export interface ProgramSpec {
   args: string[];
   env?: NodeJS.ProcessEnv;
   toolName: string;
-  /** The program writes much through C stdio (see runTool). */
+  /**
+   * The program writes much (a dump, not a few kilobytes of roles): it gets a large stdio buffer (see runTool)
+   * and the relay thread; a small output streams through this process, without a thread of its own.
+   */
   largeWrites?: boolean;
 }
 
 /**
  * Runs `program` and stores its standard output: raw → SHA-256 → zstd → age → SHA-256 → out, as
- * storePipeline. Where the `zstd` program and named pipes exist, the raw bytes go from the program through
+ * storePipeline. For a large output, where the `zstd` program and named pipes exist, the raw bytes go from the program through
  * a hashing relay thread straight into zstd (see fifo-relay.ts) and only the compressed bytes enter this
  * process. Either way the output never ends cleanly unless the program, the relay and the compressor all
  * finished well; a failure of the program rejects `done` with its ToolExitError. Destroying the output, or any
@@ -26,7 +29,7 @@ export interface ProgramSpec {
 export async function storeProgramOutput(program: ProgramSpec, opts: StoreOptions, workDir: string): Promise<StoredOutput> {
   const toolOpts = { toolName: program.toolName, largeWrites: program.largeWrites ?? false, ...(program.env ? { env: program.env } : {}) };
   const zstd = opts.compression === 'zstd' ? await findZstd() : null;
-  const relay = zstd ? await openFifoRelay(workDir) : null;
+  const relay = zstd && program.largeWrites ? await openFifoRelay(workDir) : null;
   if (!zstd || !relay) {
     const run = runTool(program.file, program.args, toolOpts);
     const stored = await storePipeline(run.stdout, opts);

@@ -121,8 +121,11 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
 
     // Dump and ship.
     const dumpPhase = ctx.catalog.runs.beginPhase(runId, 'dump');
-    const artifacts: ArtifactEntry[] = [];
+    // An engine may ship artifacts side by side; the manifest lists them in the order they were begun.
+    const slots: ArtifactEntry[] = [];
+    let begun = 0;
     const ship = async (name: string, role: string, raw: Readable | ProgramSpec, alreadyCompressed: boolean) => {
+      const slot = begun++;
       const compression = alreadyCompressed ? 'none' : 'zstd';
       const storedName = `${name}${compression === 'zstd' ? '.zst' : ''}${spec.encryption.mode !== 'none' ? '.age' : ''}`;
       const storeOpts = { compression, compressionLevel: spec.options.compressionLevel, encryption: spec.encryption } as const;
@@ -144,7 +147,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
       if (!live.some((l) => !l.error)) throw firstError(live)!;
       if (digestResult.status === 'rejected') throw digestResult.reason;
       const digest = digestResult.value;
-      artifacts.push({ name: storedName, role, bytes: digest.bytes, sha256: digest.sha256, rawBytes: digest.rawBytes, rawSha256: digest.rawSha256, compression, encryption: spec.encryption.mode === 'none' ? 'none' : 'age' });
+      slots[slot] = { name: storedName, role, bytes: digest.bytes, sha256: digest.sha256, rawBytes: digest.rawBytes, rawSha256: digest.rawSha256, compression, encryption: spec.encryption.mode === 'none' ? 'none' : 'age' };
       result.bytes += digest.bytes;
     };
     const outcome = await engine.backup({ ...baseReq, type: resolved.type }, {
@@ -155,6 +158,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
         await ship(name, role, fs.createReadStream(file), Boolean(opts?.compressed));
       },
     });
+    const artifacts = slots.filter(Boolean);
     result.warnings.push(...outcome.warnings);
     ctx.catalog.runs.endPhase(runId, dumpPhase, { status: 'succeeded', bytes: result.bytes });
 

@@ -130,30 +130,39 @@ export class PostgresEngine implements DatabaseEngine {
       // The counts run on this connection while pg_dump streams: both read the same snapshot.
       const counting = this.#snapshotCounts(c, req.probeTables, warnings);
       counting.catch(() => undefined);
+      const dump = sink.program('data.dump', 'dump', {
+        file: tools.pgDump, args: ['--format=custom', '--compress=0', '--no-password', `--snapshot=${snap}`], env: tool.env, toolName: 'pg_dump', largeWrites: true,
+      });
+      // Roles and tablespaces are outside any database snapshot, so pg_dumpall runs alongside the dump, not after.
+      const globals = req.includeGlobals ? this.#dumpGlobals(tools.pgDumpall, tool.env, req.includeRolePasswords, sink) : null;
+      globals?.catch(() => undefined);
       try {
-        await sink.program('data.dump', 'dump', {
-          file: tools.pgDump, args: ['--format=custom', '--compress=0', '--no-password', `--snapshot=${snap}`], env: tool.env, toolName: 'pg_dump', largeWrites: true,
-        });
+        await dump;
       } catch (err) {
+        // Nothing may still be writing to the targets when the runner removes what this set left there.
+        await globals?.catch(() => undefined);
         // A target's own failure (full, unreachable) is the cause; pg_dump then only died of a broken pipe.
         throw isLifeboatError(err) ? err : pgError(err, 'back up', 'database', where);
       }
       const probes = await counting;
       await c.query('COMMIT');
-      if (req.includeGlobals) {
-        req.onProgress?.({ phase: 'globals' });
-        const args = ['--globals-only', '--no-password', `--database=${this.#cfg.maintenanceDb}`];
-        if (!req.includeRolePasswords) args.push('--no-role-passwords');
-        await sink.program('globals.sql', 'globals', { file: tools.pgDumpall, args, env: tool.env, toolName: 'pg_dumpall' }).catch((err: unknown) => {
-          throw isLifeboatError(err) ? err : pgError(err, 'dump', 'roles and tablespaces', this.#where);
-        });
-      }
+      await globals;
       return { type: req.type, parentSetId: null, serverVersion: version, toolVersions: { pg_dump: tools.version }, probes, chain: { snapshot: snap }, warnings };
     } catch (err) {
       throw isLifeboatError(err) ? err : pgError(err, 'back up', 'database', where);
     } finally {
       removePgpass(pgpass);
       await c.end().catch(() => undefined);
+    }
+  }
+
+  async #dumpGlobals(pgDumpall: string, env: NodeJS.ProcessEnv, withPasswords: boolean, sink: ArtifactSink): Promise<void> {
+    const args = ['--globals-only', '--no-password', `--database=${this.#cfg.maintenanceDb}`];
+    if (!withPasswords) args.push('--no-role-passwords');
+    try {
+      await sink.program('globals.sql', 'globals', { file: pgDumpall, args, env, toolName: 'pg_dumpall' });
+    } catch (err) {
+      throw isLifeboatError(err) ? err : pgError(err, 'dump', 'roles and tablespaces', this.#where);
     }
   }
 
