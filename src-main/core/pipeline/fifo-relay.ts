@@ -68,8 +68,15 @@ type RelayMessage = { opened?: boolean; bytes?: number; sha256?: string; error?:
 // Starting one takes a tenth of a second; a backup run warms one while the engine connects.
 const idle: Worker[] = [];
 
+function newThread(): Worker {
+  const w = new Worker(RELAY_THREAD, { eval: true });
+  // A thread that dies while waiting must never be handed a relay it would not answer.
+  w.once('exit', () => { const i = idle.indexOf(w); if (i >= 0) idle.splice(i, 1); });
+  return w;
+}
+
 function takeThread(): Worker {
-  const w = idle.pop() ?? new Worker(RELAY_THREAD, { eval: true });
+  const w = idle.pop() ?? newThread();
   w.ref();
   return w;
 }
@@ -81,7 +88,7 @@ function returnThread(w: Worker): void {
 
 /** Starts a relay thread ahead of need, where relays can run at all. */
 export function warmFifoRelay(): void {
-  if (process.platform !== 'win32' && mkfifoWorks !== false && idle.length === 0) returnThread(new Worker(RELAY_THREAD, { eval: true }));
+  if (process.platform !== 'win32' && mkfifoWorks !== false && idle.length === 0) returnThread(newThread());
 }
 
 let mkfifoWorks: boolean | undefined;
@@ -116,7 +123,14 @@ export async function openFifoRelay(dir: string): Promise<FifoRelay | null> {
   }
   const closeOurs = () => { for (const fd of [ends.producer, ends.consumer, ends.holdOpen]) closeQuietly(fd); };
 
-  const worker = takeThread();
+  let worker: Worker;
+  try {
+    worker = takeThread();
+  } catch (err) {
+    closeOurs();
+    fs.rmSync(fifos, { recursive: true, force: true });
+    throw err;
+  }
   let opened!: () => void;
   const openedByThread = new Promise<void>((resolve) => { opened = resolve; });
   const done = new Promise<RelayDigest>((resolve, reject) => {

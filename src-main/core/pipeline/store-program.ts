@@ -29,7 +29,8 @@ export interface ProgramSpec {
 export async function storeProgramOutput(program: ProgramSpec, opts: StoreOptions, workDir: string): Promise<StoredOutput> {
   const toolOpts = { toolName: program.toolName, largeWrites: program.largeWrites ?? false, ...(program.env ? { env: program.env } : {}) };
   const zstd = opts.compression === 'zstd' ? await findZstd() : null;
-  const relay = zstd && program.largeWrites ? await openFifoRelay(workDir) : null;
+  // A relay that cannot be set up (no thread, no descriptors left) costs speed, never the backup.
+  const relay = zstd && program.largeWrites ? await openFifoRelay(workDir).catch(() => null) : null;
   if (!zstd || !relay) {
     const run = runTool(program.file, program.args, toolOpts);
     const stored = await storePipeline(run.stdout, opts);
