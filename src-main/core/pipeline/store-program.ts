@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { probeStdbuf, runTool, runToolInto, ToolExitError, type ToolExit } from '../util/child.ts';
+import { probeStdbuf, runTool, runToolOn, ToolExitError, type ToolExit } from '../util/child.ts';
 import { openFifoRelay, warmFifoRelay, type RelayDigest } from './fifo-relay.ts';
 import { findZstd, zstdArgs } from './zstd-tool.ts';
 import { sealPipeline, storePipeline, type StoreOptions, type StoredOutput } from './store-pipeline.ts';
@@ -20,9 +19,9 @@ export interface ProgramSpec {
 
 /**
  * Runs `program` and stores its standard output: raw → SHA-256 → zstd → age → SHA-256 → out, as
- * storePipeline. For a large output, where the `zstd` program and named pipes exist, the raw bytes go from the program through
- * a hashing relay thread straight into zstd (see fifo-relay.ts) and only the compressed bytes enter this
- * process. Either way the output never ends cleanly unless the program, the relay and the compressor all
+ * storePipeline. For a large output, where the `zstd` program and named pipes exist, the raw bytes go from the
+ * program through a hashing relay thread straight into zstd (see fifo-relay.ts) and only the compressed bytes
+ * enter this process. Either way the output never ends cleanly unless the program, the relay and the compressor all
  * finished well; a failure of the program rejects `done` with its ToolExitError. Destroying the output, or any
  * failure, kills the program.
  */
@@ -38,32 +37,26 @@ export async function storeProgramOutput(program: ProgramSpec, opts: StoreOption
     return stored;
   }
 
-  let producer: ReturnType<typeof runToolInto>;
-  let compressor: ReturnType<typeof spawn>;
+  let producer: ReturnType<typeof runToolOn>;
+  let compressor: ReturnType<typeof runToolOn>;
   try {
-    producer = runToolInto(program.file, program.args, relay.producerFd, toolOpts);
-    compressor = spawn(zstd.file, zstdArgs(opts.compressionLevel), { stdio: [relay.consumerFd, 'pipe', 'pipe'], windowsHide: true });
+    producer = runToolOn(program.file, program.args, ['ignore', relay.producerFd], toolOpts);
+    compressor = runToolOn(zstd.file, zstdArgs(opts.compressionLevel), [relay.consumerFd, 'pipe'], { toolName: 'zstd' });
   } finally {
     relay.handedOver();
   }
-  let zstdErr = '';
-  compressor.stderr!.on('data', (d: Buffer) => { if (zstdErr.length < 16_384) zstdErr += d.toString('utf8'); });
-  const compressorExit = new Promise<ToolExit>((resolve, reject) => {
-    compressor.on('error', reject);
-    compressor.on('close', (code, signal) => resolve({ code, signal, stderr: zstdErr }));
-  });
 
   // The compressed bytes end only once every process has been judged: zstd ends its output as soon as its
   // input ends, which is also what a dying pg_dump looks like.
   const compressed = new PassThrough({ highWaterMark: 1024 * 1024 });
   // Its error reaches `done` through `raw`; the cipher reading it may not have started yet.
   compressed.on('error', () => undefined);
-  compressor.stdout!.pipe(compressed, { end: false });
-  const raw = judge(program.toolName, producer.exit, relay.done, compressorExit);
+  compressor.child.stdout!.pipe(compressed, { end: false });
+  const raw = judge(program.toolName, producer.exit, relay.done, compressor.exit);
   raw.then(() => compressed.end(), (err: Error) => compressed.destroy(err));
 
   const stored = await sealPipeline(compressed, raw, opts);
-  stored.done.catch(() => { producer.child.kill('SIGKILL'); compressor.kill('SIGKILL'); });
+  stored.done.catch(() => { producer.child.kill('SIGKILL'); compressor.child.kill('SIGKILL'); });
   return stored;
 }
 

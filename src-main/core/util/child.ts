@@ -57,7 +57,7 @@ export type ToolExit = { code: number | null; signal: NodeJS.Signals | null; std
  * `largeWrites`: the tool streams much data through C stdio, whose 4 KiB pipe buffer turns 400 MB into 100 000
  * writes, and as many wake-ups and reads here; coreutils' stdbuf (Linux) gives it a 1 MiB buffer instead.
  */
-function spawnTool(file: string, args: string[], opts: ToolOptions, stdio: ['ignore' | 'pipe', 'pipe' | number]): { child: ChildProcess; stderr: () => string } {
+function spawnTool(file: string, args: string[], opts: ToolOptions, stdio: ['ignore' | 'pipe' | number, 'pipe' | number]): { child: ChildProcess; stderr: () => string } {
   const stdbuf = opts.largeWrites ? stdbufPath() : null;
   if (stdbuf) [file, args] = [stdbuf, ['-o1M', file, ...args]];
   const child = spawn(file, args, { ...opts, stdio: [...stdio, 'pipe'], windowsHide: true });
@@ -89,11 +89,12 @@ export function runTool(file: string, args: string[], opts: ToolOptions & { stdi
 }
 
 /**
- * Spawns a tool whose standard output is an open file descriptor (a pipe another process reads), so its bytes
- * never pass through this process. `exit` rejects when the tool cannot start.
+ * Spawns a tool wired to open file descriptors (pipes other processes use), so the bytes on those sides never
+ * pass through this process: `stdio` is its stdin and stdout, each a descriptor to hand over, or 'ignore' /
+ * 'pipe' (then read `child.stdout`). `exit` rejects when the tool cannot start.
  */
-export function runToolInto(file: string, args: string[], stdoutFd: number, opts: ToolOptions = {}): { child: ChildProcess; exit: Promise<ToolExit> } {
-  const { child, stderr } = spawnTool(file, args, opts, ['ignore', stdoutFd]);
+export function runToolOn(file: string, args: string[], stdio: ['ignore' | number, 'pipe' | number], opts: ToolOptions = {}): { child: ChildProcess; exit: Promise<ToolExit> } {
+  const { child, stderr } = spawnTool(file, args, opts, stdio);
   const exit = new Promise<ToolExit>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stderr: stderr() }));
