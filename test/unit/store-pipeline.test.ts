@@ -1,17 +1,12 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { storePipeline, loadPipeline } from '../../src-main/core/pipeline/store-pipeline.ts';
 import { tee } from '../../src-main/core/pipeline/tee.ts';
+import { collect, sha } from '../support/bytes.ts';
 
-async function collect(s: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of s) parts.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(parts);
-}
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('store pipeline', () => {
   const raw = Buffer.concat([randomBytes(300_000), Buffer.from('compressible '.repeat(100_000))]);

@@ -3,17 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { storeProgramOutput, type ProgramSpec } from '../../src-main/core/pipeline/store-program.ts';
 import { loadPipeline } from '../../src-main/core/pipeline/store-pipeline.ts';
+import { collect, sha } from '../support/bytes.ts';
 
 // A program's output stored through the relay thread (named pipes between the program, the thread and the
 // zstd program): what is stored must be exactly what the program wrote, a failure anywhere must fail the
 // digest and never end the stream cleanly, and nothing may be left running or open.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-program-'));
 const realZstd = execFileSync('sh', ['-c', 'command -v zstd'], { encoding: 'utf8' }).trim();
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const opts = { compression: 'zstd' as const, compressionLevel: 3, encryption: { mode: 'passphrase' as const, passphrase: 'pw', scryptLogN: 10 } };
 
 // 12 MB of half text, half random: larger than any pipe or chunk, so every buffer boundary is crossed.
@@ -29,11 +28,6 @@ function zstdWrapper(name: string, body: string): string {
   return file;
 }
 
-async function collect(s: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of s) parts.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(parts);
-}
 
 const openFds = () => fs.readdirSync('/proc/self/fd').length;
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };

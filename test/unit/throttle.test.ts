@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FolderTarget } from '../../src-main/core/targets/local/folder-target.ts';
 import { withThrottle } from '../../src-main/core/targets/decorators/with-throttle.ts';
 import { TokenBucket } from '../../src-main/core/targets/decorators/token-bucket.ts';
+import { sha } from '../support/bytes.ts';
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-throttle-'));
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('bandwidth cap (token bucket decorator)', () => {
   it('holds a put to the cap, and shares the cap between concurrent puts', async () => {

@@ -3,16 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { storePipeline, loadPipeline } from '../../src-main/core/pipeline/store-pipeline.ts';
 import { findZstd } from '../../src-main/core/pipeline/zstd-tool.ts';
+import { collect, sha } from '../support/bytes.ts';
 
 // The zstd program is the compression stage when the machine has one; these tests drive it through small
 // wrappers (named by LIFEBOAT_ZSTD) that record how it was called or misbehave on purpose.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-zstd-'));
 const realZstd = execFileSync('sh', ['-c', 'command -v zstd'], { encoding: 'utf8' }).trim();
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 function wrapper(name: string, body: string): string {
   const file = path.join(dir, name);
@@ -20,11 +20,6 @@ function wrapper(name: string, body: string): string {
   return file;
 }
 
-async function collect(s: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of s) parts.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(parts);
-}
 
 // 8 MiB: random blocks between runs of text, so the output is neither incompressible nor trivial.
 const raw = Buffer.concat(Array.from({ length: 64 }, (_, i) => (i % 2 ? randomBytes(65536) : Buffer.from(`row ${i};tag.${i % 7};12.5;good\n`.repeat(2048).slice(0, 65536 * 3)))));

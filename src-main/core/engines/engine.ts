@@ -44,7 +44,7 @@ export interface DatabaseEngine {
 }
 
 export interface EngineCapabilities {
-  /** 'stream': the engine hands Lifeboat a byte stream; 'file': the server writes a file into staging. */
+  /** 'stream': the engine hands Lifeboat a byte stream or a program's output; 'file': the server writes a file into staging. */
   artifact: 'stream' | 'file';
   pitr: boolean;
   nativeCompression: boolean;

@@ -3,11 +3,8 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import type { ByteDigest } from './hash-tap.ts';
 
-export interface RelayDigest {
-  bytes: number;
-  sha256: string;
-}
 
 /**
  * Two named pipes and a thread between them: a producer (pg_dump) writes into one, a consumer (zstd) reads
@@ -23,7 +20,7 @@ export interface FifoRelay {
   /** Closes this process's copies of both ends once the children hold theirs (else EOF never comes). */
   handedOver(): void;
   /** Bytes relayed and their SHA-256, once the producer's end has closed and all reached the consumer. */
-  readonly done: Promise<RelayDigest>;
+  readonly done: Promise<ByteDigest>;
 }
 
 // Plain CommonJS evaluated in the worker: the same text runs from the TypeScript sources and from the bundle,
@@ -86,54 +83,67 @@ function returnThread(w: Worker): void {
   idle.push(w);
 }
 
-/** Starts a relay thread ahead of need, where relays can run at all. */
-export function warmFifoRelay(): void {
-  if (process.platform !== 'win32' && mkfifoWorks !== false && idle.length === 0) returnThread(newThread());
-}
-
 let mkfifoWorks: boolean | undefined;
 const run = promisify(execFile);
+const relaysPossible = () => process.platform !== 'win32' && mkfifoWorks !== false;
+
+/** Starts a relay thread ahead of need, where relays can run at all. */
+export function warmFifoRelay(): void {
+  if (relaysPossible() && idle.length === 0) returnThread(newThread());
+}
 
 /**
  * Opens a relay in `dir` (a private work folder), or returns null where named pipes cannot be made there
  * (Windows, a filesystem without FIFOs): the caller then streams through this process as before.
  */
 export async function openFifoRelay(dir: string): Promise<FifoRelay | null> {
-  if (process.platform === 'win32' || mkfifoWorks === false) return null;
+  if (!relaysPossible()) return null;
   const fifos = fs.mkdtempSync(path.join(dir, 'relay-'));
   const input = path.join(fifos, 'in');
   const output = path.join(fifos, 'out');
+  // The names are needed only until every end is open (or opening failed): none outlives this call.
   try {
-    await run('mkfifo', ['-m', '600', input, output], { timeout: 10_000 });
-    mkfifoWorks = true;
-  } catch (err) {
-    // No mkfifo program at all is a property of the machine; a folder that refuses FIFOs is not.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') mkfifoWorks = false;
+    try {
+      await run('mkfifo', ['-m', '600', input, output], { timeout: 10_000 });
+      mkfifoWorks = true;
+    } catch (err) {
+      // No mkfifo program at all is a property of the machine; a folder that refuses FIFOs is not.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') mkfifoWorks = false;
+      return null;
+    }
+    // This process's ends, opened without waiting for a partner (see openEnds); the thread opens the others.
+    const ends = openEnds(input, output);
+    const closeOurs = () => { for (const fd of [ends.producer, ends.consumer, ends.holdOpen]) closeQuietly(fd); };
+    let relay: { done: Promise<ByteDigest>; opened: Promise<void> };
+    try {
+      relay = startRelay(takeThread(), input, output);
+    } catch (err) {
+      closeOurs();
+      throw err;
+    }
+    const failed = await Promise.race([relay.opened.then(() => null), relay.done.then(() => null, (err: unknown) => err as Error)]);
+    if (failed) {
+      closeOurs();
+      throw failed;
+    }
+    // The thread's write end now keeps the output pipe open; ours would keep the consumer from ever seeing EOF.
+    fs.closeSync(ends.holdOpen);
+    return {
+      producerFd: ends.producer,
+      consumerFd: ends.consumer,
+      handedOver: () => { fs.closeSync(ends.producer); fs.closeSync(ends.consumer); },
+      done: relay.done,
+    };
+  } finally {
     fs.rmSync(fifos, { recursive: true, force: true });
-    return null;
   }
+}
 
-  // This process's ends, opened without waiting for a partner (see openEnds); the thread opens the others.
-  let ends: { producer: number; consumer: number; holdOpen: number };
-  try {
-    ends = openEnds(input, output);
-  } catch (err) {
-    fs.rmSync(fifos, { recursive: true, force: true });
-    throw err;
-  }
-  const closeOurs = () => { for (const fd of [ends.producer, ends.consumer, ends.holdOpen]) closeQuietly(fd); };
-
-  let worker: Worker;
-  try {
-    worker = takeThread();
-  } catch (err) {
-    closeOurs();
-    fs.rmSync(fifos, { recursive: true, force: true });
-    throw err;
-  }
+/** Hands `worker` one relay: `opened` once it holds its ends, `done` with its digest or its failure. */
+function startRelay(worker: Worker, input: string, output: string): { done: Promise<ByteDigest>; opened: Promise<void> } {
   let opened!: () => void;
   const openedByThread = new Promise<void>((resolve) => { opened = resolve; });
-  const done = new Promise<RelayDigest>((resolve, reject) => {
+  const done = new Promise<ByteDigest>((resolve, reject) => {
     const onMessage = (m: RelayMessage) => {
       if (m.opened) return opened();
       cleanup();
@@ -150,20 +160,7 @@ export async function openFifoRelay(dir: string): Promise<FifoRelay | null> {
   });
   done.catch(() => undefined);
   worker.postMessage({ input, output });
-  const failed = await Promise.race([openedByThread.then(() => null), done.then(() => null, (err: unknown) => err as Error)]);
-  fs.rmSync(fifos, { recursive: true, force: true });
-  if (failed) {
-    closeOurs();
-    throw failed;
-  }
-  // The thread's write end now keeps the output pipe open; ours would keep the consumer from ever seeing EOF.
-  fs.closeSync(ends.holdOpen);
-  return {
-    producerFd: ends.producer,
-    consumerFd: ends.consumer,
-    handedOver: () => { fs.closeSync(ends.producer); fs.closeSync(ends.consumer); },
-    done,
-  };
+  return { done, opened: openedByThread };
 }
 
 /**

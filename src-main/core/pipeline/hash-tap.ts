@@ -2,6 +2,12 @@ import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { LifeboatError } from '../errors/lifeboat-error.ts';
 
+/** How many bytes, and their SHA-256 (hex). */
+export interface ByteDigest {
+  bytes: number;
+  sha256: string;
+}
+
 /** A pass-through that counts and hashes what flows through it, so hashing never needs a second read. */
 export class HashTap extends Transform {
   readonly #hash: Hash = createHash('sha256');

@@ -1,7 +1,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
 
 /**
- * Gathers small chunks into large ones. pg_dump writes 4 KiB at a time, so its pipe yields tens of thousands of
+ * Gathers small chunks into large ones. A tool writing through C stdio without stdbuf (pg_dump on Windows, or
+ * where stdbuf does not work) writes 4 KiB at a time, so its pipe yields tens of thousands of
  * small reads; every later stage (hash, the compressor's pipe, the cipher) pays per chunk, not per byte.
  * Chunks already large pass through without a copy.
  */

@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HashTap } from './hash-tap.ts';
+import { HashTap, type ByteDigest } from './hash-tap.ts';
 import { Rechunk } from './rechunk.ts';
 import { findZstd, zstdArgs } from './zstd-tool.ts';
 import { ToolStage } from '../util/child.ts';
@@ -42,7 +42,7 @@ export interface StoredOutput {
  * The second half, for bytes already compressed (here or by a program): → age → SHA-256 → out. `raw` settles
  * with the raw side's digest, or rejects when that side failed, which fails `done` and destroys `out`.
  */
-export async function sealPipeline(compressed: Readable, raw: Promise<{ bytes: number; sha256: string }>, opts: StoreOptions): Promise<StoredOutput> {
+export async function sealPipeline(compressed: Readable, raw: Promise<ByteDigest>, opts: StoreOptions): Promise<StoredOutput> {
   // The raw side may fail while the cipher is still being keyed (scrypt): `done` reports it below.
   raw.catch(() => undefined);
   const storedTap = new HashTap();

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { probeStdbuf, runTool, runToolOn, ToolExitError, type ToolExit } from '../util/child.ts';
-import { openFifoRelay, warmFifoRelay, type RelayDigest } from './fifo-relay.ts';
+import { openFifoRelay, warmFifoRelay } from './fifo-relay.ts';
+import type { ByteDigest } from './hash-tap.ts';
 import { findZstd, zstdArgs } from './zstd-tool.ts';
 import { sealPipeline, storePipeline, type StoreOptions, type StoredOutput } from './store-pipeline.ts';
 
@@ -71,7 +72,7 @@ export function prepareProgramStore(): void {
 }
 
 /** The raw side's digest once all three have finished well; otherwise the failure that caused the others. */
-async function judge(tool: string, producer: Promise<ToolExit>, relay: Promise<RelayDigest>, compressor: Promise<ToolExit>): Promise<RelayDigest> {
+async function judge(tool: string, producer: Promise<ToolExit>, relay: Promise<ByteDigest>, compressor: Promise<ToolExit>): Promise<ByteDigest> {
   const [p, r, c] = await Promise.allSettled([producer, relay, compressor]);
   const downstream = c.status === 'rejected' ? c.reason as Error
     : c.value.code !== 0 ? new ToolExitError('zstd', c.value.code, c.value.stderr)
@@ -82,5 +83,5 @@ async function judge(tool: string, producer: Promise<ToolExit>, relay: Promise<R
   if (downstream) throw downstream;
   if (p.status === 'rejected') throw p.reason;
   if (p.value.code !== 0) throw new ToolExitError(tool, p.value.code, p.value.stderr);
-  return (r as PromiseFulfilledResult<RelayDigest>).value;
+  return (r as PromiseFulfilledResult<ByteDigest>).value;
 }

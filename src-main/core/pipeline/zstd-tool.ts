@@ -63,7 +63,7 @@ function atLeast(version: string, min: [number, number, number]): boolean {
 }
 
 /** Compression threads: two, as the usual `zstd -T2`, but never more than the machine has. */
-export function defaultZstdThreads(): number {
+function defaultZstdThreads(): number {
   return Math.max(1, Math.min(2, os.availableParallelism()));
 }
 

@@ -85,8 +85,8 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
   // fails (a broken log chain that this leaves is caught by the engine's escalation on the next run).
   const stagedFiles: string[] = [];
   try {
-    prepareProgramStore();
     engine = openEngine(ctx, spec.source);
+    if (engine.capabilities.artifact === 'stream') prepareProgramStore();
     const history: PlannableSet[] = ctx.catalog.sets.list({ database: spec.database, server: spec.source.name })
       .map((s) => ({ id: s.id, type: s.type, startedAt: s.startedAt, finishedAt: s.finishedAt, chain: s.chain, parentSetId: s.parentSetId }));
     const baseReq = {

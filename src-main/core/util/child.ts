@@ -13,12 +13,14 @@ export interface ToolRun {
 const STDERR_LIMIT = 64 * 1024;
 
 let stdbufFound: string | null | undefined;
-const STDBUF_FILES = ['/usr/bin/stdbuf', '/bin/stdbuf'];
+const stdbufFile = () => (process.platform === 'linux' ? ['/usr/bin/stdbuf', '/bin/stdbuf'].find((f) => fs.existsSync(f)) : undefined);
+const STDBUF_CHECK = ['-o1M', 'true'];
+
 /** coreutils' stdbuf, once it has shown it works here (it preloads a library a partial install may lack). */
 function stdbufPath(): string | null {
   if (stdbufFound === undefined) {
-    const file = process.platform === 'linux' ? STDBUF_FILES.find((f) => fs.existsSync(f)) : undefined;
-    stdbufFound = file && spawnSync(file, ['-o1M', 'true'], { stdio: 'ignore', timeout: 10_000 }).status === 0 ? file : null;
+    const file = stdbufFile();
+    stdbufFound = file && spawnSync(file, STDBUF_CHECK, { stdio: 'ignore', timeout: 10_000 }).status === 0 ? file : null;
   }
   return stdbufFound;
 }
@@ -26,9 +28,9 @@ function stdbufPath(): string | null {
 /** The same check without blocking, for a caller that can make it ahead of need. */
 export async function probeStdbuf(): Promise<void> {
   if (stdbufFound !== undefined) return;
-  const file = process.platform === 'linux' ? STDBUF_FILES.find((f) => fs.existsSync(f)) : undefined;
+  const file = stdbufFile();
   const works = file ? await new Promise<boolean>((resolve) => {
-    const c = spawn(file, ['-o1M', 'true'], { stdio: 'ignore', timeout: 10_000 });
+    const c = spawn(file, STDBUF_CHECK, { stdio: 'ignore', timeout: 10_000 });
     c.on('error', () => resolve(false));
     c.on('close', (code) => resolve(code === 0));
   }) : false;
@@ -54,18 +56,28 @@ export type ToolExit = { code: number | null; signal: NodeJS.Signals | null; std
 
 /**
  * Spawns a client tool. Arguments never carry secrets: those travel in env or files (see pgpass.ts).
+ * `stdio` is its stdin and stdout: a descriptor to hand over (a pipe another process uses, so those bytes never
+ * pass through this process), 'ignore', or 'pipe' (then use `child.stdin` / `child.stdout`). stderr is collected,
+ * bounded, for messages. `exit` rejects when the tool cannot start.
  * `largeWrites`: the tool streams much data through C stdio, whose 4 KiB pipe buffer turns 400 MB into 100 000
- * writes, and as many wake-ups and reads here; coreutils' stdbuf (Linux) gives it a 1 MiB buffer instead.
+ * writes, and as many wake-ups and reads; coreutils' stdbuf (Linux) gives it a 1 MiB buffer instead.
  */
-function spawnTool(file: string, args: string[], opts: ToolOptions, stdio: ['ignore' | 'pipe' | number, 'pipe' | number]): { child: ChildProcess; stderr: () => string } {
+export function runToolOn(file: string, args: string[], stdio: ['ignore' | 'pipe' | number, 'pipe' | number], opts: ToolOptions = {}): { child: ChildProcess; exit: Promise<ToolExit>; stderr: () => string } {
   const stdbuf = opts.largeWrites ? stdbufPath() : null;
   if (stdbuf) [file, args] = [stdbuf, ['-o1M', file, ...args]];
   const child = spawn(file, args, { ...opts, stdio: [...stdio, 'pipe'], windowsHide: true });
-  return { child, stderr: collectStderr(child) };
+  const stderr = collectStderr(child);
+  const exit = new Promise<ToolExit>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stderr: stderr() }));
+  });
+  exit.catch(() => undefined);
+  return { child, exit, stderr };
 }
 
+/** A tool whose stdout is read here, through a stream that errors instead of ending when the tool fails. */
 export function runTool(file: string, args: string[], opts: ToolOptions & { stdin?: Readable } = {}): ToolRun {
-  const { child, stderr } = spawnTool(file, args, opts, [opts.stdin ? 'pipe' : 'ignore', 'pipe']);
+  const { child, exit, stderr } = runToolOn(file, args, [opts.stdin ? 'pipe' : 'ignore', 'pipe'], opts);
   const out = new PassThrough({ highWaterMark: 1024 * 1024 });
   child.stdout!.pipe(out, { end: false });
   if (opts.stdin) {
@@ -74,33 +86,14 @@ export function runTool(file: string, args: string[], opts: ToolOptions & { stdi
     opts.stdin.pipe(child.stdin!);
   }
   const tool = opts.toolName ?? file;
-  const exit = new Promise<ToolExit>((resolve, reject) => {
-    child.on('error', (err) => { out.destroy(err); reject(err); });
-    child.on('close', (code, signal) => {
-      // A tool may stop reading its input early (pg_restore --list reads only the TOC): release the source.
-      if (opts.stdin && !opts.stdin.readableEnded) opts.stdin.destroy();
-      if (code === 0) out.end();
-      else out.destroy(new ToolExitError(tool, code, stderr()));
-      resolve({ code, signal, stderr: stderr() });
-    });
+  child.on('error', (err) => out.destroy(err));
+  child.on('close', (code) => {
+    // A tool may stop reading its input early (pg_restore --list reads only the TOC): release the source.
+    if (opts.stdin && !opts.stdin.readableEnded) opts.stdin.destroy();
+    if (code === 0) out.end();
+    else out.destroy(new ToolExitError(tool, code, stderr()));
   });
-  exit.catch(() => undefined);
   return { child, stdout: out, exit };
-}
-
-/**
- * Spawns a tool wired to open file descriptors (pipes other processes use), so the bytes on those sides never
- * pass through this process: `stdio` is its stdin and stdout, each a descriptor to hand over, or 'ignore' /
- * 'pipe' (then read `child.stdout`). `exit` rejects when the tool cannot start.
- */
-export function runToolOn(file: string, args: string[], stdio: ['ignore' | number, 'pipe' | number], opts: ToolOptions = {}): { child: ChildProcess; exit: Promise<ToolExit> } {
-  const { child, stderr } = spawnTool(file, args, opts, stdio);
-  const exit = new Promise<ToolExit>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stderr: stderr() }));
-  });
-  exit.catch(() => undefined);
-  return { child, exit };
 }
 
 /** Runs a tool to completion and returns stdout as text; a non-zero exit throws ToolExitError. */
