@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { storeProgramOutput, type ProgramSpec } from '../../src-main/core/pipeline/store-program.ts';
+import { prepareProgramStore, storeProgramOutput, type ProgramSpec } from '../../src-main/core/pipeline/store-program.ts';
 import { loadPipeline } from '../../src-main/core/pipeline/store-pipeline.ts';
 import { collect, sha } from '../support/bytes.ts';
 
@@ -97,6 +97,43 @@ describe('storing a program\'s output', () => {
     const { stream, done } = await storeProgramOutput(program(`cat ${path.join(dir, 'roles.sql')}`, false), opts, dir);
     const stored = await collect(stream);
     expect(await done).toEqual({ rawBytes: roles.length, rawSha256: sha(roles), bytes: stored.length, sha256: sha(stored) });
+  });
+
+  it('readies a pair of named pipes for a run ahead of its dump, uses it for the first large output and leaves nothing behind', async () => {
+    const until = async (ok: () => boolean) => { for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 25)); };
+    const work = fs.mkdtempSync(path.join(dir, 'run-'));
+    const programs = prepareProgramStore(work);
+    await until(() => fs.readdirSync(work).length === 1 && fs.readdirSync(path.join(work, fs.readdirSync(work)[0]!)).length === 2);
+    const [readied] = fs.readdirSync(work);
+    expect(readied).toMatch(/^relay-/);
+    expect(['in', 'out'].map((n) => fs.statSync(path.join(work, readied!, n)).isFIFO())).toEqual([true, true]);
+
+    // The small output streams and leaves the pair alone; the large one takes it; a second large one makes its own.
+    const roles = await programs.store(program(`cat ${rawFile}`, false), opts);
+    await collect(roles.stream);
+    await roles.done;
+    expect(fs.readdirSync(work)).toEqual([readied]);
+    for (let i = 0; i < 2; i++) {
+      const { stream, done } = await programs.store(program(`cat ${rawFile}`), opts);
+      await collect(stream);
+      expect((await done).rawSha256).toBe(sha(raw));
+      expect(fs.readdirSync(work)).toEqual([]);
+    }
+    programs.close();
+
+    // A run that never dumps (it failed while connecting) loses the readied pair on close.
+    const failedRun = fs.mkdtempSync(path.join(dir, 'run-'));
+    const unused = prepareProgramStore(failedRun);
+    await until(() => fs.readdirSync(failedRun).length === 1);
+    unused.close();
+    await until(() => fs.readdirSync(failedRun).length === 0);
+    expect(fs.readdirSync(failedRun)).toEqual([]);
+
+    // An engine that hands over files readies nothing.
+    const filesRun = fs.mkdtempSync(path.join(dir, 'run-'));
+    prepareProgramStore(filesRun, { warm: false }).close();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fs.readdirSync(filesRun)).toEqual([]);
   });
 
   it('gives the same digests without the zstd program (streamed through this process)', async () => {

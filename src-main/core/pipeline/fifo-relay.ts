@@ -92,25 +92,48 @@ export function warmFifoRelay(): void {
   if (relaysPossible() && idle.length === 0) returnThread(newThread());
 }
 
+/** Two named pipes in a folder of their own, made ahead of the relay that will use them. */
+export interface FifoNames {
+  readonly dir: string;
+  readonly input: string;
+  readonly output: string;
+}
+
 /**
- * Opens a relay in `dir` (a private work folder), or returns null where named pipes cannot be made there
- * (Windows, a filesystem without FIFOs): the caller then streams through this process as before.
+ * Makes the pair of named pipes a relay needs in `dir` (a private work folder), or returns null where they
+ * cannot be made (Windows, no mkfifo program, a filesystem without FIFOs). Making them is a process start,
+ * so a run begins it early (see prepareProgramStore); a pair never used is removed with discardFifoNames.
  */
-export async function openFifoRelay(dir: string): Promise<FifoRelay | null> {
+export async function makeFifoNames(dir: string): Promise<FifoNames | null> {
   if (!relaysPossible()) return null;
   const fifos = fs.mkdtempSync(path.join(dir, 'relay-'));
-  const input = path.join(fifos, 'in');
-  const output = path.join(fifos, 'out');
+  const names = { dir: fifos, input: path.join(fifos, 'in'), output: path.join(fifos, 'out') };
+  try {
+    await run('mkfifo', ['-m', '600', names.input, names.output], { timeout: 10_000 });
+    mkfifoWorks = true;
+    return names;
+  } catch (err) {
+    // No mkfifo program at all is a property of the machine; a folder that refuses FIFOs is not.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') mkfifoWorks = false;
+    discardFifoNames(names);
+    return null;
+  }
+}
+
+export function discardFifoNames(names: FifoNames | null): void {
+  if (names) fs.rmSync(names.dir, { recursive: true, force: true });
+}
+
+/**
+ * Opens a relay on `names` (made now in `dir` when not given), or returns null where named pipes cannot be
+ * made: the caller then streams through this process as before.
+ */
+export async function openFifoRelay(dir: string, names?: Promise<FifoNames | null>): Promise<FifoRelay | null> {
+  const fifos = await (names ?? makeFifoNames(dir));
+  if (!fifos) return null;
+  const { input, output } = fifos;
   // The names are needed only until every end is open (or opening failed): none outlives this call.
   try {
-    try {
-      await run('mkfifo', ['-m', '600', input, output], { timeout: 10_000 });
-      mkfifoWorks = true;
-    } catch (err) {
-      // No mkfifo program at all is a property of the machine; a folder that refuses FIFOs is not.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') mkfifoWorks = false;
-      return null;
-    }
     // This process's ends, opened without waiting for a partner (see openEnds); the thread opens the others.
     const ends = openEnds(input, output);
     const closeOurs = () => { for (const fd of [ends.producer, ends.consumer, ends.holdOpen]) closeQuietly(fd); };
@@ -135,7 +158,7 @@ export async function openFifoRelay(dir: string): Promise<FifoRelay | null> {
       done: relay.done,
     };
   } finally {
-    fs.rmSync(fifos, { recursive: true, force: true });
+    discardFifoNames(fifos);
   }
 }
 

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { probeStdbuf, runTool, runToolOn, ToolExitError, type ToolExit } from '../util/child.ts';
-import { openFifoRelay, warmFifoRelay } from './fifo-relay.ts';
+import { discardFifoNames, makeFifoNames, openFifoRelay, warmFifoRelay, type FifoNames } from './fifo-relay.ts';
 import type { ByteDigest } from './hash-tap.ts';
 import { findZstd, zstdArgs } from './zstd-tool.ts';
 import { sealPipeline, storePipeline, type StoreOptions, type StoredOutput } from './store-pipeline.ts';
@@ -26,11 +26,17 @@ export interface ProgramSpec {
  * finished well; a failure of the program rejects `done` with its ToolExitError. Destroying the output, or any
  * failure, kills the program.
  */
-export async function storeProgramOutput(program: ProgramSpec, opts: StoreOptions, workDir: string): Promise<StoredOutput> {
+export function storeProgramOutput(program: ProgramSpec, opts: StoreOptions, workDir: string): Promise<StoredOutput> {
+  return storeWith(program, opts, workDir, null);
+}
+
+async function storeWith(program: ProgramSpec, opts: StoreOptions, workDir: string, fifos: Promise<FifoNames | null> | null): Promise<StoredOutput> {
   const toolOpts = { toolName: program.toolName, largeWrites: program.largeWrites ?? false, ...(program.env ? { env: program.env } : {}) };
   const zstd = opts.compression === 'zstd' ? await findZstd() : null;
+  const relayed = zstd !== null && program.largeWrites === true;
+  if (!relayed && fifos) void fifos.then(discardFifoNames);
   // A relay that cannot be set up (no thread, no descriptors left) costs speed, never the backup.
-  const relay = zstd && program.largeWrites ? await openFifoRelay(workDir).catch(() => null) : null;
+  const relay = relayed ? await openFifoRelay(workDir, fifos ?? undefined).catch(() => null) : null;
   if (!zstd || !relay) {
     const run = runTool(program.file, program.args, toolOpts);
     const stored = await storePipeline(run.stdout, opts);
@@ -61,14 +67,39 @@ export async function storeProgramOutput(program: ProgramSpec, opts: StoreOption
   return stored;
 }
 
+/** Stores programs' outputs for one run, with what that needs readied ahead (see prepareProgramStore). */
+export interface ProgramStore {
+  /** As storeProgramOutput, in the run's work folder. */
+  store(program: ProgramSpec, opts: StoreOptions): Promise<StoredOutput>;
+  /** Removes what was readied and not used. The work folder itself stays the run's to remove. */
+  close(): void;
+}
+
 /**
- * Readies what storing a program's output uses (the zstd lookup, a relay thread, the stdbuf check), so that
- * a run pays for them while its engine connects and looks for its tools, not after.
+ * Readies storing programs' outputs in `workDir`: the zstd lookup, a relay thread, the stdbuf check and one pair
+ * of named pipes, so that a run pays for them while its engine connects and looks for its tools, not between
+ * that and the start of its dump. `warm: false` (an engine that hands over files) readies nothing.
  */
-export function prepareProgramStore(): void {
-  findZstd().catch(() => undefined);
-  warmFifoRelay();
-  probeStdbuf().catch(() => undefined);
+export function prepareProgramStore(workDir: string, { warm = true }: { warm?: boolean } = {}): ProgramStore {
+  let fifos: Promise<FifoNames | null> | null = null;
+  if (warm) {
+    findZstd().catch(() => undefined);
+    warmFifoRelay();
+    probeStdbuf().catch(() => undefined);
+    fifos = makeFifoNames(workDir).catch(() => null);
+  }
+  return {
+    store: (program, opts) => {
+      // The readied pair goes to the first large output; any later one makes its own.
+      const mine = program.largeWrites ? fifos : null;
+      if (mine) fifos = null;
+      return storeWith(program, opts, workDir, mine);
+    },
+    close: () => {
+      if (fifos) void fifos.then(discardFifoNames);
+      fifos = null;
+    },
+  };
 }
 
 /** The raw side's digest once all three have finished well; otherwise the failure that caused the others. */

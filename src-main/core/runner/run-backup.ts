@@ -12,7 +12,7 @@ import { manifestText } from '../repo/manifest.ts';
 import { manifestPath, setPath } from '../repo/layout.ts';
 import { ensureRepoJson } from '../repo/repo-json.ts';
 import { storePipeline } from '../pipeline/store-pipeline.ts';
-import { prepareProgramStore, storeProgramOutput, type ProgramSpec } from '../pipeline/store-program.ts';
+import { prepareProgramStore, type ProgramSpec, type ProgramStore } from '../pipeline/store-program.ts';
 import { openArtifact } from '../verify/open-artifact.ts';
 import { tee } from '../pipeline/tee.ts';
 import { checkCopy, type CopyCheck } from '../verify/check-copy.ts';
@@ -78,6 +78,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
   fs.mkdirSync(workDir, { recursive: true, mode: 0o700 });
   const result: BackupResult = { runId, status: 'failed', database: spec.database, setId: null, setPath: null, type: spec.type, bytes: 0, durationMs: 0, copies: [], error: null, warnings: [] };
   let engine: DatabaseEngine | null = null;
+  let programs: ProgramStore | null = null;
   const live: LiveTarget[] = [];
   let setDir: string | null = null;
   let recorded = false;
@@ -86,7 +87,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
   const stagedFiles: string[] = [];
   try {
     engine = openEngine(ctx, spec.source);
-    if (engine.capabilities.artifact === 'stream') prepareProgramStore();
+    programs = prepareProgramStore(workDir, { warm: engine.capabilities.artifact === 'stream' });
     const history: PlannableSet[] = ctx.catalog.sets.list({ database: spec.database, server: spec.source.name })
       .map((s) => ({ id: s.id, type: s.type, startedAt: s.startedAt, finishedAt: s.finishedAt, chain: s.chain, parentSetId: s.parentSetId }));
     const baseReq = {
@@ -129,7 +130,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
       const compression = alreadyCompressed ? 'none' : 'zstd';
       const storedName = `${name}${compression === 'zstd' ? '.zst' : ''}${spec.encryption.mode !== 'none' ? '.age' : ''}`;
       const storeOpts = { compression, compressionLevel: spec.options.compressionLevel, encryption: spec.encryption } as const;
-      const { stream, done } = raw instanceof Readable ? await storePipeline(raw, storeOpts) : await storeProgramOutput(raw, storeOpts, workDir);
+      const { stream, done } = raw instanceof Readable ? await storePipeline(raw, storeOpts) : await programs!.store(raw, storeOpts);
       const writers = live.filter((l) => !l.error);
       const branches = tee(stream, writers.length);
       let shipped = 0;
@@ -248,6 +249,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     for (const f of stagedFiles) fs.rmSync(f, { force: true });
     for (const l of live) if (l.target) await l.target.close().catch(() => undefined);
     await engine?.close().catch(() => undefined);
+    programs?.close();
     fs.rmSync(workDir, { recursive: true, force: true });
     result.durationMs = Date.now() - t0;
     ctx.catalog.runs.mergeDetail(runId, { bytes: result.bytes, durationMs: result.durationMs, warnings: result.warnings, copies: result.copies.map((c) => ({ target: c.targetName, ok: c.ok, error: c.error?.message ?? null })) });

@@ -72,18 +72,33 @@ async function toolVersion(file: string): Promise<{ major: number; version: stri
   }
 }
 
+/** A pg_dump found on this machine with its version (null: it ran but did not say), and its sibling tools. */
+export interface InstalledPgDump {
+  dir: string;
+  pgDump: string;
+  version: { major: number; version: string } | null;
+}
+
 /**
- * Finds pg_dump, pg_dumpall and pg_restore whose major is at least the server's. A configured folder is
- * used alone: the administrator chose it. Otherwise the newest suitable install wins.
+ * Every pg_dump in the configured folder (used alone: the administrator chose it) or else on PATH and in the
+ * usual install folders, each asked for its version. This needs no server, so an engine can start it while
+ * it connects (see choosePgTools).
  */
-export async function findPgTools(serverMajor: number, configuredDir?: string | null): Promise<PgTools> {
+export async function installedPgDumps(configuredDir?: string | null): Promise<InstalledPgDump[]> {
   const candidates = pgDumpCandidates(configuredDir ? [configuredDir] : candidateDirs());
   // Every candidate at once: each `--version` is a process start (Debian's wrapper, a Perl one).
   const versions = await Promise.all(candidates.map((c) => toolVersion(c.pgDump)));
+  return candidates.map((c, i) => ({ ...c, version: versions[i] ?? null }));
+}
+
+/**
+ * Of the installed tools, pg_dump, pg_dumpall and pg_restore whose major is at least the server's: the newest
+ * suitable install wins. None suitable is an error naming what was found and what is needed.
+ */
+export function choosePgTools(installed: ReadonlyArray<InstalledPgDump>, serverMajor: number, configuredDir?: string | null): PgTools {
   const found: string[] = [];
   let best: PgTools | null = null;
-  for (const [i, { dir, pgDump }] of candidates.entries()) {
-    const v = versions[i];
+  for (const { dir, pgDump, version: v } of installed) {
     if (!v) { found.push(`${pgDump} (version unreadable)`); continue; }
     found.push(`${pgDump} ${v.version}`);
     const pgDumpall = path.join(dir, 'pg_dumpall' + EXE);
@@ -104,4 +119,9 @@ export async function findPgTools(serverMajor: number, configuredDir?: string | 
     cause: `the server is PostgreSQL ${serverMajor}, found only ${found.join(', ')}; pg_dump must be version ${serverMajor} or newer`,
     hint: `install the PostgreSQL ${serverMajor} (or newer) client tools, or set the source's toolsDir to their bin folder`,
   });
+}
+
+/** Finds pg_dump, pg_dumpall and pg_restore for a server of major `serverMajor` (installedPgDumps, then choosePgTools). */
+export async function findPgTools(serverMajor: number, configuredDir?: string | null): Promise<PgTools> {
+  return choosePgTools(await installedPgDumps(configuredDir), serverMajor, configuredDir);
 }
