@@ -2,6 +2,7 @@
 // sandboxed preloads cannot import), and the CLI the desktop app starts as its agent child. npm packages
 // stay external (electron-builder ships them); our TypeScript is compiled in.
 // Run: node build/build-shell.ts   (npm start runs it)
+import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'vite';
 
@@ -18,6 +19,9 @@ async function bundle(entry: string, outDir: string, fileName: string, format: '
   });
 }
 
+// Chunk names carry content hashes: without emptying, every build would leave the previous chunks beside the
+// new ones, and electron-builder would ship them all. Each folder is emptied once, as two bundles share dist/shell.
+for (const dir of ['dist/shell', 'dist/cli']) fs.rmSync(path.join(ROOT, dir), { recursive: true, force: true });
 await bundle('src-main/shell/main.ts', 'dist/shell', 'main.js', 'es');
 await bundle('src-main/shell/preload.ts', 'dist/shell', 'preload.cjs', 'cjs');
 await bundle('src-main/cli/main.ts', 'dist/cli', 'main.js', 'es');
