@@ -47,6 +47,9 @@ describe('a backup killed with SIGKILL', () => {
     expect(during.json).toEqual([]);
     const runsDuring = await runCli(home, ['--json', 'runs', 'list']);
     expect(runsDuring.json[0].status).toBe('running');
+    // The run's work folder holds the pgpass file pg_dump reads its password from.
+    const runWork = path.join(home, 'work', runsDuring.json[0].id);
+    expect(fs.readdirSync(runWork).some((n) => n.startsWith('pgpass-'))).toBe(true);
 
     child.kill('SIGKILL');
     await new Promise((r) => child.once('close', r));
@@ -61,6 +64,8 @@ describe('a backup killed with SIGKILL', () => {
     expect(killed.errorMessage).toMatch(/interrupted \(process \d+ ended while the run was in progress\)/);
     // The unfinished set's files were removed at the next start; only the repository header remains.
     expect(filesUnder(folder)).toEqual(['lifeboat/REPO.json']);
+    // So was the killed run's work folder, and the password file in it.
+    expect(fs.existsSync(runWork)).toBe(false);
 
     const next = await runCli(home, ['--json', 'job', 'run', 'hourly']);
     expect(next.code, next.stderr).toBe(0);
