@@ -10,68 +10,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { startPostgres } from '../src-main/core/demo/throwaway-postgres.ts';
-import { samplePlantSql } from '../src-main/core/demo/sample-plant.ts';
 import { NODE_FLAGS } from '../src-main/core/util/node-flags.ts';
+import { benchCli, generatePlant, median, numberArg, pgDumpCommand, sameWorkCommand, timed } from './bench-support.ts';
 
-const arg = (name: string, def: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
-const scale = arg('scale', 48);
-const runs = arg('runs', 3);
-const level = arg('level', 3);
-const root = path.resolve(import.meta.dirname, '..');
-const useSources = process.argv.includes('--ts');
-if (!useSources) execFileSync(process.execPath, [path.join(root, 'build/build-shell.ts')], { stdio: 'ignore' });
-const cli = path.join(root, useSources ? 'src-main/cli/main.ts' : 'dist/cli/main.js');
+const scale = numberArg('scale', 48);
+const runs = numberArg('runs', 3);
+const level = numberArg('level', 3);
+const cli = benchCli();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-bench-'));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
-/** CPU time of the whole machine (all cores) from /proc/stat, in jiffies: busy and total. */
-function machineCpu(): { busy: number; total: number } {
-  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - f[3]! - f[4]!, total };
-}
-
-/**
- * Runs a command, returning wall time, the peak RSS (VmHWM) of the process itself, and how busy the machine's
- * cores were meanwhile (1.0 = every core all the time: the run was bound by CPU, not by waiting).
- */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; peakRssMb: number; busy: number }> {
-  return new Promise((resolve, reject) => {
-    const cpu0 = machineCpu();
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    let peak = 0;
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
-      } catch { /* exited */ }
-    }, 50);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      if (code !== 0) return reject(new Error(`${cmd} exited with ${code}`));
-      const cpu1 = machineCpu();
-      resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, peakRssMb: peak, busy: (cpu1.busy - cpu0.busy) / Math.max(1, cpu1.total - cpu0.total) });
-    });
-  });
-}
 
 const pg = await startPostgres();
 try {
-  console.log(`generating the plant database at scale ${scale} …`);
-  await pg.createDatabase('plant');
-  await pg.query('plant', samplePlantSql(scale));
-  // As a database in service: hint bits set and statistics current, so no run pays for the load that made it.
-  await pg.query('plant', 'VACUUM (FREEZE, ANALYZE)');
-  const [size] = await pg.query<{ s: string }>('plant', "SELECT pg_size_pretty(pg_database_size('plant')) AS s");
-  console.log(`database size: ${size!.s}`);
+  await generatePlant(pg, scale);
 
   const home = path.join(work, 'home');
   const env = { ...process.env, PW: pg.password };
@@ -85,23 +37,16 @@ try {
   lb(['target', 'add', 'disk', '--kind', 'local', '--path', target]);
   lb(['job', 'add', 'bench', '--source', 'pg', '--database', 'plant', '--target', 'disk', '--encrypt', 'recipients', '--recipient', recipient, '--compression-level', String(level)]);
 
-  const pgDump = path.join(pg.binDir, 'pg_dump');
-  const baseline = `PGPASSWORD="$PW" ${pgDump} -h ${pg.host} -p ${pg.port} -U ${pg.user} -Fc -Z0 plant | zstd -3 -T2 -q > ${path.join(work, 'baseline.dump.zst')}`;
+  const baseline = `PGPASSWORD="$PW" ${pgDumpCommand(pg)} | zstd -3 -T2 -q > ${path.join(work, 'baseline.dump.zst')}`;
   // pg_dump alone to /dev/null: the floor no pipeline that reads its output can go under.
-  const floor = `PGPASSWORD="$PW" ${pgDump} -h ${pg.host} -p ${pg.port} -U ${pg.user} -Fc -Z0 plant > /dev/null`;
-  // The work a backup set is made of, done by standard tools: SHA-256 of the raw dump, zstd, age to the same
-  // recipient, SHA-256 of what is stored, roles through pg_dumpall beside it, row counts of the largest tables,
-  // and the stored file read back and hashed once written. It tells how much of the gap to the baseline is
-  // that work, and how much is Lifeboat's own. The hashes are openssl's, which uses the CPU's SHA instructions
-  // as Node does (coreutils' sha256sum does not, and is three times slower).
-  const conn = `-h ${pg.host} -p ${pg.port} -U ${pg.user}`;
+  const floor = `PGPASSWORD="$PW" ${pgDumpCommand(pg)} > /dev/null`;
+  // The work a backup set is made of, done by standard tools (see sameWorkCommand), encrypted to the same
+  // recipient and read back once written: how much of the gap to the baseline is that work, and how much is
+  // Lifeboat's own.
   const out = path.join(work, 'same-work');
-  const counts = "SET jit = off; SET max_parallel_workers_per_gather = 0; SELECT count(*) FROM historian.tag_values; SELECT count(*) FROM mes.batches; SELECT count(*) FROM public.alarms; SELECT count(*) FROM mes.production_orders";
-  const sameWork = `export PGPASSWORD="$PW"; ` +
-    `( ${path.join(pg.binDir, 'pg_dumpall')} ${conn} --globals-only --no-role-passwords | zstd -3 -q | age -r ${recipient} > ${out}.globals ) & ` +
-    `( ${path.join(pg.binDir, 'psql')} ${conn} -d plant -Atqc "${counts}" > /dev/null ) & ` +
-    `${pgDump} ${conn} -Fc -Z0 plant | tee >(openssl dgst -sha256 -r > ${out}.raw.sha) | zstd -3 -T2 -q | age -r ${recipient} | tee >(openssl dgst -sha256 -r > ${out}.sha) > ${out}.dump && ` +
-    `wait && sync ${out}.dump && openssl dgst -sha256 -r ${out}.dump > /dev/null`;
+  const sameWork = sameWorkCommand(pg, {
+    workFile: out, store: (name) => `> ${out}.${name}`, seal: `age -r ${recipient}`, check: `sync ${out}.dump && openssl dgst -sha256 -r ${out}.dump > /dev/null`,
+  });
   const ratios: number[] = [];
   const sameRatios: number[] = [];
   const rss: number[] = [];

@@ -5,50 +5,29 @@
 //  2. verification of the stored artifact: remote hash (openssl or sha256sum over exec) against download-and-hash;
 //     goal ≥ 5× faster.
 //
-//   node bench/sftp-vs-ssh.ts [--scale 20] [--runs 3]
+//   node bench/sftp-vs-ssh.ts [--scale 20] [--runs 3] [--ts]
+// Like bench/backup-vs-pgdump.ts it measures the bundled CLI that ships (--ts runs the sources instead).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { startPostgres } from '../src-main/core/demo/throwaway-postgres.ts';
-import { samplePlantSql } from '../src-main/core/demo/sample-plant.ts';
 import { startSshd } from '../test/support/sshd-server.ts';
 import { sftpDriver } from '../src-main/core/targets/sftp/driver.ts';
 import { NODE_FLAGS } from '../src-main/core/util/node-flags.ts';
 import type { SftpTarget } from '../src-main/core/targets/sftp/sftp-target.ts';
+import { benchCli, generatePlant, median, numberArg, pgDumpCommand, sameWorkCommand, timed } from './bench-support.ts';
 
-const arg = (name: string, def: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
-const scale = arg('scale', 20);
-const runs = arg('runs', 3);
-const root = path.resolve(import.meta.dirname, '..');
-const cli = path.join(root, 'src-main/cli/main.ts');
+const scale = numberArg('scale', 20);
+const runs = numberArg('runs', 3);
+const cli = benchCli();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-bench-sftp-'));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`${cmd} exited with ${code}`))));
-  });
-}
 
 const pg = await startPostgres();
 const sshd = await startSshd();
 try {
-  console.log(`generating the plant database at scale ${scale} …`);
-  await pg.createDatabase('plant');
-  await pg.query('plant', samplePlantSql(scale));
-  // As a database in service: hint bits set and statistics current, so no run pays for the load that made it.
-  await pg.query('plant', 'VACUUM (FREEZE, ANALYZE)');
-  const [size] = await pg.query<{ s: string }>('plant', "SELECT pg_size_pretty(pg_database_size('plant')) AS s");
-  console.log(`database size: ${size!.s}`);
+  await generatePlant(pg, scale);
   const remote = path.join(sshd.dataDir, 'bench');
   fs.mkdirSync(remote);
   execFileSync('chown', [`${sshd.user}:${sshd.user}`, remote]);
@@ -61,27 +40,22 @@ try {
     '--option', `privateKeyFile=${sshd.keys.ed25519}`, '--option', `hostKeySha256=${sshd.hostKeySha256()}`]);
   lb(['job', 'add', 'bench', '--source', 'pg', '--database', 'plant', '--target', 'nas']);
 
-  const pgDump = path.join(pg.binDir, 'pg_dump');
   const ssh = `ssh -i ${sshd.keys.ed25519} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -p ${sshd.port} ${sshd.user}@127.0.0.1`;
-  const baseline = `PGPASSWORD="$PW" ${pgDump} -h ${pg.host} -p ${pg.port} -U ${pg.user} -Fc -Z0 plant | zstd -3 -T2 -q | ${ssh} 'cat > ${remote}/baseline.dump.zst'`;
-  // The work a backup set is made of, done by standard tools: SHA-256 of the raw dump, zstd, SHA-256 of what is
-  // stored, upload under a temporary name renamed once complete, roles through pg_dumpall and row counts of the
-  // largest tables beside it, then the stored copy hashed on the server (as Lifeboat's remote-hash check does).
-  const conn = `-h ${pg.host} -p ${pg.port} -U ${pg.user}`;
-  const out = path.join(work, 'same-work');
-  const counts = 'SET jit = off; SET max_parallel_workers_per_gather = 0; SELECT count(*) FROM historian.tag_values; SELECT count(*) FROM mes.batches; SELECT count(*) FROM public.alarms; SELECT count(*) FROM mes.production_orders';
-  const file = `${remote}/same-work.dump.zst`;
-  const sameWork = `export PGPASSWORD="$PW"; ` +
-    `( ${path.join(pg.binDir, 'pg_dumpall')} ${conn} --globals-only --no-role-passwords | zstd -3 -q | ${ssh} 'cat > ${remote}/same-work.globals' ) & ` +
-    `( ${path.join(pg.binDir, 'psql')} ${conn} -d plant -Atqc "${counts}" > /dev/null ) & ` +
-    `${pgDump} ${conn} -Fc -Z0 plant | tee >(openssl dgst -sha256 -r > ${out}.raw.sha) | zstd -3 -T2 -q | tee >(openssl dgst -sha256 -r > ${out}.sha) | ` +
-    `${ssh} 'cat > ${file}.partial && mv ${file}.partial ${file}' && wait && ${ssh} 'openssl dgst -sha256 -r < ${file}' > /dev/null`;
+  const baseline = `PGPASSWORD="$PW" ${pgDumpCommand(pg)} | zstd -3 -T2 -q | ${ssh} 'cat > ${remote}/baseline.dump.zst'`;
+  // The work a backup set is made of, done by standard tools (see sameWorkCommand): uploaded under a temporary
+  // name renamed once complete, then the stored copy hashed on the server, as Lifeboat's remote-hash check does.
+  const file = (name: string) => `${remote}/same-work.${name}`;
+  const sameWork = sameWorkCommand(pg, {
+    workFile: path.join(work, 'same-work'), seal: '',
+    store: (name) => `| ${ssh} 'cat > ${file(name)}.partial && mv ${file(name)}.partial ${file(name)}'`,
+    check: `${ssh} 'openssl dgst -sha256 -r < ${file('dump')}' > /dev/null`,
+  });
   const ratios: number[] = [];
   const sameRatios: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const base = await timed('sh', ['-c', baseline], env);
-    const same = await timed('bash', ['-c', sameWork], env);
-    const ours = await timed(process.execPath, [...NODE_FLAGS, cli, '--home', home, 'job', 'run', 'bench'], env);
+    const base = (await timed('sh', ['-c', baseline], env)).ms;
+    const same = (await timed('bash', ['-c', sameWork], env)).ms;
+    const ours = (await timed(process.execPath, [...NODE_FLAGS, cli, '--home', home, 'job', 'run', 'bench'], env)).ms;
     ratios.push(ours / base);
     sameRatios.push(ours / same);
     console.log(`backup run ${i + 1}: lifeboat ${(ours / 1000).toFixed(1)} s, pg_dump|zstd|ssh ${(base / 1000).toFixed(1)} s, ` +

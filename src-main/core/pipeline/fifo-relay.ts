@@ -125,11 +125,11 @@ export function discardFifoNames(names: FifoNames | null): void {
 }
 
 /**
- * Opens a relay on `names` (made now in `dir` when not given), or returns null where named pipes cannot be
- * made: the caller then streams through this process as before.
+ * Opens a relay on a pair of named pipes (see makeFifoNames), or returns null when there is none (they cannot be
+ * made here): the caller then streams through this process as before. The names are removed either way.
  */
-export async function openFifoRelay(dir: string, names?: Promise<FifoNames | null>): Promise<FifoRelay | null> {
-  const fifos = await (names ?? makeFifoNames(dir));
+export async function openFifoRelay(names: Promise<FifoNames | null>): Promise<FifoRelay | null> {
+  const fifos = await names;
   if (!fifos) return null;
   const { input, output } = fifos;
   // The names are needed only until every end is open (or opening failed): none outlives this call.

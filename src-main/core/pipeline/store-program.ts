@@ -36,7 +36,7 @@ async function storeWith(program: ProgramSpec, opts: StoreOptions, workDir: stri
   const relayed = zstd !== null && program.largeWrites === true;
   if (!relayed && fifos) void fifos.then(discardFifoNames);
   // A relay that cannot be set up (no thread, no descriptors left) costs speed, never the backup.
-  const relay = relayed ? await openFifoRelay(workDir, fifos ?? undefined).catch(() => null) : null;
+  const relay = relayed ? await openFifoRelay(fifos ?? makeFifoNames(workDir)).catch(() => null) : null;
   if (!zstd || !relay) {
     const run = runTool(program.file, program.args, toolOpts);
     const stored = await storePipeline(run.stdout, opts);

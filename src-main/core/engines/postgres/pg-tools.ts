@@ -72,7 +72,7 @@ async function toolVersion(file: string): Promise<{ major: number; version: stri
   }
 }
 
-/** A pg_dump found on this machine with its version (null: it ran but did not say), and its sibling tools. */
+/** A pg_dump found on this machine and its version (null: it ran but did not say). */
 export interface InstalledPgDump {
   dir: string;
   pgDump: string;

@@ -285,6 +285,7 @@ export class PostgresEngine implements DatabaseEngine {
     const dump = m.artifacts.find((a) => a.role === 'dump');
     if (!dump) throw new LifeboatError('MANIFEST_INVALID', { verb: 'restore', thing: 'set', where: m.setId, cause: 'the set has no dump artifact' });
     const where = `${req.destination} on ${this.#where}`;
+    // As in backup: the tools are looked up while the connection is made.
     this.#installedTools();
     const admin = await this.#connect(this.#cfg.maintenanceDb, 'restore', 'database');
     let major: number;
