@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { LifeboatError } from '../../errors/lifeboat-error.ts';
 import { fromErrno } from '../../errors/errno.ts';
 import { checkObjectName } from '../object-name.ts';
+import { writeDurably } from './write-durably.ts';
 import { PARTIAL_SUFFIX, type ObjectInfo, type PutResult, type Target, type TargetCapabilities } from '../target.ts';
 
 export interface FolderTargetConfig {
@@ -47,13 +47,9 @@ export class FolderTarget implements Target {
     const final = this.#abs(name);
     await this.#requireRoot('write to');
     const tmp = `${final}.${randomBytes(4).toString('hex')}${PARTIAL_SUFFIX}`;
-    let bytes = 0;
     try {
       await mkdirUnder(this.root, path.dirname(final));
-      const out = fs.createWriteStream(tmp, { flags: 'wx' });
-      data.on('data', (chunk: Buffer) => { bytes += chunk.length; });
-      await pipeline(data, out, opts.signal ? { signal: opts.signal } : {});
-      await fsyncPath(tmp);
+      const bytes = await writeDurably(tmp, data, opts.signal ? { signal: opts.signal } : {});
       await fsp.rename(tmp, final);
       await fsyncPath(path.dirname(final)).catch(() => undefined);
       return { bytes };
