@@ -1,3 +1,4 @@
+import dc from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -134,6 +135,33 @@ describe('storing a program\'s output', () => {
     prepareProgramStore(filesRun, { warm: false }).close();
     await new Promise((r) => setTimeout(r, 100));
     expect(fs.readdirSync(filesRun)).toEqual([]);
+  });
+
+  it('starts a run\'s large output before a small one asked for just after it, and compresses the small one without the zstd program', async () => {
+    // Node announces every process start on this channel, in the order they happen (arguments set just after).
+    const children: Array<{ spawnargs: string[] }> = [];
+    const onSpawn = (m: unknown) => children.push((m as { process: { spawnargs: string[] } }).process);
+    dc.subscribe('child_process', onSpawn);
+    try {
+      const work = fs.mkdtempSync(path.join(dir, 'run-'));
+      const programs = prepareProgramStore(work);
+      // As the engine does: the dump first, then the roles, without waiting in between.
+      const dump = programs.store(program(`cat ${rawFile} #dump`), opts);
+      const roles = programs.store(program('echo "CREATE ROLE plant_operator;" #roles', false), opts);
+      const [d, r] = await Promise.all([dump, roles]);
+      await Promise.all([collect(d.stream), collect(r.stream)]);
+      expect((await d.done).rawSha256).toBe(sha(raw));
+      expect((await r.done).rawSha256).toBe(sha(Buffer.from('CREATE ROLE plant_operator;\n')));
+      programs.close();
+      const started = children.map((c) => c.spawnargs.join(' '));
+      const at = (tag: string) => started.findIndex((a) => a.includes(tag));
+      expect(at('#dump')).toBeGreaterThanOrEqual(0);
+      expect(at('#roles')).toBeGreaterThan(at('#dump'));
+      // One compressor process: the dump's. The roles were compressed in this process.
+      expect(started.filter((a) => / -T\d+ /.test(a) && a.includes('zstd'))).toHaveLength(1);
+    } finally {
+      dc.unsubscribe('child_process', onSpawn);
+    }
   });
 
   it('gives the same digests without the zstd program (streamed through this process)', async () => {

@@ -23,11 +23,13 @@ export interface StoredDigest {
 /**
  * raw → SHA-256 → zstd → age → SHA-256 → out. Every stage is a stream with small buffers, so memory stays
  * bounded whatever the size of the dump. `done` settles when the last byte has left the pipeline.
+ * `small`: the output is known to be a few kilobytes (roles), compressed here rather than by the zstd program,
+ * whose start would cost more than the compression.
  */
-export async function storePipeline(raw: Readable, opts: StoreOptions): Promise<StoredOutput> {
+export async function storePipeline(raw: Readable, opts: StoreOptions, { small = false }: { small?: boolean } = {}): Promise<StoredOutput> {
   const rawTap = new HashTap();
   const stages: NodeJS.ReadWriteStream[] = [new Rechunk(), rawTap];
-  if (opts.compression === 'zstd') stages.push(await zstdCompressor(opts.compressionLevel));
+  if (opts.compression === 'zstd') stages.push(small ? zlibZstd(opts.compressionLevel) : await zstdCompressor(opts.compressionLevel));
   const compressedOut = new PassThrough();
   const first = pipeline(raw, ...(stages as [NodeJS.ReadWriteStream]), compressedOut).then(() => ({ bytes: rawTap.bytes, sha256: rawTap.sha256 }));
   return sealPipeline(compressedOut, first, opts);
@@ -60,7 +62,10 @@ export async function sealPipeline(compressed: Readable, raw: Promise<ByteDigest
 /** The `zstd` program when there is one (multi-threaded), else node:zlib; both write the standard format. */
 async function zstdCompressor(level: number): Promise<NodeJS.ReadWriteStream> {
   const tool = await findZstd();
-  if (tool) return new ToolStage(tool.file, zstdArgs(level), 'zstd');
+  return tool ? new ToolStage(tool.file, zstdArgs(level), 'zstd') : zlibZstd(level);
+}
+
+function zlibZstd(level: number): NodeJS.ReadWriteStream {
   // 1 MiB output chunks: the default 16 KiB makes zstd three times slower through per-chunk overhead.
   return zlib.createZstdCompress({ chunkSize: 1024 * 1024, params: { [zlib.constants.ZSTD_c_compressionLevel]: level } });
 }

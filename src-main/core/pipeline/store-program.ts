@@ -13,7 +13,9 @@ export interface ProgramSpec {
   toolName: string;
   /**
    * The program writes much (a dump, not a few kilobytes of roles): it gets a large stdio buffer (see runTool)
-   * and the relay thread; a small output streams through this process, without a thread of its own.
+   * and the relay thread; a small output streams through this process, without a thread of its own, and is
+   * compressed here, without a zstd process. A run's large output starts before its small ones (see
+   * prepareProgramStore).
    */
   largeWrites?: boolean;
 }
@@ -30,7 +32,7 @@ export function storeProgramOutput(program: ProgramSpec, opts: StoreOptions, wor
   return storeWith(program, opts, workDir, null);
 }
 
-async function storeWith(program: ProgramSpec, opts: StoreOptions, workDir: string, fifos: Promise<FifoNames | null> | null): Promise<StoredOutput> {
+async function storeWith(program: ProgramSpec, opts: StoreOptions, workDir: string, fifos: Promise<FifoNames | null> | null, started?: () => void): Promise<StoredOutput> {
   const toolOpts = { toolName: program.toolName, largeWrites: program.largeWrites ?? false, ...(program.env ? { env: program.env } : {}) };
   const zstd = opts.compression === 'zstd' ? await findZstd() : null;
   const relayed = zstd !== null && program.largeWrites === true;
@@ -39,7 +41,8 @@ async function storeWith(program: ProgramSpec, opts: StoreOptions, workDir: stri
   const relay = relayed ? await openFifoRelay(fifos ?? makeFifoNames(workDir)).catch(() => null) : null;
   if (!zstd || !relay) {
     const run = runTool(program.file, program.args, toolOpts);
-    const stored = await storePipeline(run.stdout, opts);
+    started?.();
+    const stored = await storePipeline(run.stdout, opts, { small: !program.largeWrites });
     stored.done.catch(() => run.child.kill('SIGKILL'));
     return stored;
   }
@@ -51,6 +54,7 @@ async function storeWith(program: ProgramSpec, opts: StoreOptions, workDir: stri
     compressor = runToolOn(zstd.file, zstdArgs(opts.compressionLevel), [relay.consumerFd, 'pipe'], { toolName: 'zstd' });
   } finally {
     relay.handedOver();
+    started?.();
   }
 
   // The compressed bytes end only once every process has been judged: zstd ends its output as soon as its
@@ -82,6 +86,9 @@ export interface ProgramStore {
  */
 export function prepareProgramStore(workDir: string, { warm = true }: { warm?: boolean } = {}): ProgramStore {
   let fifos: Promise<FifoNames | null> | null = null;
+  // A large output being set up (relay, named pipes) starts before any small one: each process start holds
+  // this thread for tens of milliseconds, and the dump is what the run waits for; roles can wait for it.
+  let largeStarting: Promise<void> = Promise.resolve();
   if (warm) {
     findZstd().catch(() => undefined);
     warmFifoRelay();
@@ -89,11 +96,21 @@ export function prepareProgramStore(workDir: string, { warm = true }: { warm?: b
     fifos = makeFifoNames(workDir).catch(() => null);
   }
   return {
-    store: (program, opts) => {
+    store: async (program, opts) => {
+      if (!program.largeWrites) {
+        await largeStarting;
+        return storeWith(program, opts, workDir, null);
+      }
       // The readied pair goes to the first large output; any later one makes its own.
-      const mine = program.largeWrites ? fifos : null;
-      if (mine) fifos = null;
-      return storeWith(program, opts, workDir, mine);
+      const mine = fifos;
+      fifos = null;
+      let started!: () => void;
+      largeStarting = new Promise((resolve) => { started = resolve; });
+      try {
+        return await storeWith(program, opts, workDir, mine, started);
+      } finally {
+        started();
+      }
     },
     close: () => {
       if (fifos) void fifos.then(discardFifoNames);
