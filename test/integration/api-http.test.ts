@@ -112,7 +112,7 @@ describe('the local API over HTTP', () => {
     const events: { type: string; runId?: string; phase?: string; status?: string }[] = [];
     let connected!: () => void;
     const ready = new Promise<void>((r) => { connected = r; });
-    const sub = api.events.runs.subscribe({ jobId: job.id }, {
+    const sub = api.events.runs.subscribe({ job: 'lims-nightly' }, {
       onStarted: () => connected(),
       onData: (e) => { events.push(e as (typeof events)[number]); },
       onError: (err) => { throw err; },

@@ -16,13 +16,16 @@ async function* stream(bus: CoreEventBus, types: ReadonlyArray<keyof CoreEvents>
 /** Server-sent events: run progress for the window, alerts for the tray, status changes for the dashboard. */
 export const eventsRouter = router({
   runs: procedure
-    .input(z.object({ runId: z.string().min(1).optional(), jobId: z.string().min(1).optional() }).default({}))
+    // `job`: a job's id or name, so a client can follow a run it is about to start without looking the job up.
+    .input(z.object({ runId: z.string().min(1).optional(), job: z.string().min(1).optional() }).default({}))
     .subscription(async function* ({ ctx, input, signal }) {
       const runIds = new Set<string>(input.runId ? [input.runId] : []);
+      // An unknown job has no runs to follow; starting it is what reports the error.
+      const jobId = input.job ? ctx.core.catalog.jobs.find(input.job)?.id ?? null : null;
       try {
         for await (const e of stream(ctx.core.events, ['run.started', 'run.progress', 'run.finished', 'set.recorded'], signal)) {
-          if (e.type === 'run.started' && input.jobId && e.jobId === input.jobId) runIds.add(e.runId);
-          if (!input.runId && !input.jobId) { yield e; continue; }
+          if (e.type === 'run.started' && jobId && e.jobId === jobId) runIds.add(e.runId);
+          if (!input.runId && !input.job) { yield e; continue; }
           if ('runId' in e && runIds.has(e.runId)) yield e;
         }
       } catch (err) {

@@ -63,9 +63,8 @@ export function registerJobCommands(program: Command): void {
     // Through the API: with an agent running, the run executes in the agent's queue (never beside it).
     .action(async (name: string, o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
       if (o.type && !TYPES.includes(o.type)) throw new LifeboatError('USAGE', { verb: 'read', thing: 'option', where: '--type', cause: `'${o.type}' is not one of ${TYPES.join(', ')}` });
-      const jobId = (await api.jobs.get.query({ job: name })).id;
-      const progress = api.events.runs.subscribe({ jobId }, { onData: (p) => { if (!out.json && p.type === 'run.progress' && p.phase !== 'dump') out.info(`  … ${p.phase}${p.message ? ` ${p.message}` : ''}`); } });
-      const { results } = await api.jobs.run.mutate({ job: jobId, ...(o.database ? { databases: o.database } : {}), ...(o.type ? { type: o.type } : {}) }).finally(() => progress.unsubscribe());
+      const progress = api.events.runs.subscribe({ job: name }, { onData: (p) => { if (!out.json && p.type === 'run.progress' && p.phase !== 'dump') out.info(`  … ${p.phase}${p.message ? ` ${p.message}` : ''}`); } });
+      const { results } = await api.jobs.run.mutate({ job: name, ...(o.database ? { databases: o.database } : {}), ...(o.type ? { type: o.type } : {}) }).finally(() => progress.unsubscribe());
       out.result(results, () => results.flatMap((r) => [
         `${r.database}: ${r.status.toUpperCase()}${r.setId ? ` — set ${r.setId} (${r.type}, ${formatBytes(r.bytes)}, ${formatDuration(r.durationMs)})` : ''}`,
         ...r.copies.map((c) => `  copy on ${c.targetName}: ${c.ok ? 'stored and verified' : `FAILED — ${c.error?.message}`}`),
