@@ -79,6 +79,8 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
   const result: BackupResult = { runId, status: 'failed', database: spec.database, setId: null, setPath: null, type: spec.type, bytes: 0, durationMs: 0, copies: [], error: null, warnings: [] };
   let engine: DatabaseEngine | null = null;
   let programs: ProgramStore | null = null;
+  // Settles (never rejects) once every target has been opened or has failed to; `live` is complete from then on.
+  let opening: Promise<void> = Promise.resolve();
   const live: LiveTarget[] = [];
   let setDir: string | null = null;
   let recorded = false;
@@ -87,7 +89,17 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
   const stagedFiles: string[] = [];
   try {
     engine = openEngine(ctx, spec.source);
-    programs = prepareProgramStore(workDir, { warm: engine.capabilities.artifact === 'stream' });
+    const streams = engine.capabilities.artifact === 'stream';
+    programs = prepareProgramStore(workDir, { warm: streams });
+    // Targets: all opened at once, each on its own; one that cannot be reached is reported, not fatal. An engine
+    // that streams connects and takes its snapshot meanwhile (an SSH handshake need not wait for it, nor it for
+    // that); one whose server writes files first waits, so an unreachable target never costs the server a backup.
+    opening = openTargets(ctx, spec.targets).then((opened) => { live.push(...opened); });
+    const targetsUsable = opening.then(() => {
+      if (!live.some((l) => !l.error)) throw firstError(live) ?? new LifeboatError('CONFIG_INVALID', { verb: 'back up', thing: 'database', where: spec.database, cause: 'the job has no target' });
+    });
+    targetsUsable.catch(() => undefined);
+    if (!streams) await targetsUsable;
     const history: PlannableSet[] = ctx.catalog.sets.list({ database: spec.database, server: spec.source.name })
       .map((s) => ({ id: s.id, type: s.type, startedAt: s.startedAt, finishedAt: s.finishedAt, chain: s.chain, parentSetId: s.parentSetId }));
     const baseReq = {
@@ -106,19 +118,6 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     result.setPath = setDir;
     ctx.catalog.runs.mergeDetail(runId, { setId, setPath: setDir, targetIds: spec.targets.map((t) => t.id), type: resolved.type, ...(resolved.escalatedBecause ? { escalatedBecause: resolved.escalatedBecause } : {}) });
 
-    // Targets: each opened and prepared on its own; one that cannot be reached is reported, not fatal.
-    for (const rec of spec.targets) {
-      try {
-        const target = await openTarget(ctx, rec);
-        live.push({ rec, target, error: null });
-        await ensureRepoJson(target, ctx.site);
-      } catch (err) {
-        const e = asLifeboat(err, 'open', 'target', rec.name);
-        const l = live.find((x) => x.rec === rec);
-        if (l) l.error = e; else live.push({ rec, target: null as unknown as Target, error: e });
-      }
-    }
-    if (!live.some((l) => !l.error)) throw firstError(live) ?? new LifeboatError('CONFIG_INVALID', { verb: 'back up', thing: 'database', where: spec.database, cause: 'the job has no target' });
 
     // Dump and ship.
     const dumpPhase = ctx.catalog.runs.beginPhase(runId, 'dump');
@@ -127,6 +126,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     let begun = 0;
     const ship = async (name: string, role: string, raw: Readable | ProgramSpec, alreadyCompressed: boolean) => {
       const slot = begun++;
+      await targetsUsable;
       const compression = alreadyCompressed ? 'none' : 'zstd';
       const storedName = `${name}${compression === 'zstd' ? '.zst' : ''}${spec.encryption.mode !== 'none' ? '.age' : ''}`;
       const storeOpts = { compression, compressionLevel: spec.options.compressionLevel, encryption: spec.encryption } as const;
@@ -159,6 +159,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
         await ship(name, role, fs.createReadStream(file), Boolean(opts?.compressed));
       },
     });
+    await targetsUsable;
     const artifacts = slots.filter(Boolean);
     result.warnings.push(...outcome.warnings);
     ctx.catalog.runs.endPhase(runId, dumpPhase, { status: 'succeeded', bytes: result.bytes });
@@ -168,11 +169,12 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     ctx.events.emitEvent('run.progress', { runId, phase: 'verify' });
     const verifiedAt = new Date().toISOString();
     const checks = new Map<LiveTarget, CopyCheck>();
-    for (const l of live.filter((x) => !x.error)) {
-      const check = await checkCopy(l.target, setDir, artifacts);
+    // Every copy is read back at once: each target is a disk or a server of its own.
+    await Promise.all(live.filter((x) => !x.error).map(async (l) => {
+      const check = await checkCopy(l.target, setDir!, artifacts);
       checks.set(l, check);
       if (!check.ok) l.error = new LifeboatError('VERIFY_MISMATCH', { verb: 'verify', thing: 'copy', where: `${l.rec.name}: ${setDir}`, cause: check.problem ?? 'mismatch' });
-    }
+    }));
     const good = live.filter((l) => !l.error);
     if (good.length === 0) throw firstError(live)!;
     const manifestDraft = (finishedAt: string): Manifest => ({
@@ -200,13 +202,13 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     const manifest = manifestDraft(new Date().toISOString());
     const text = manifestText(manifest);
     const manifestSha256 = createHash('sha256').update(text).digest('hex');
-    for (const l of good) {
+    await Promise.all(good.map(async (l) => {
       try {
-        await l.target.put(manifestPath(setDir), Readable.from([Buffer.from(text)]));
+        await l.target.put(manifestPath(setDir!), Readable.from([Buffer.from(text)]));
       } catch (err) {
         l.error = asLifeboat(err, 'write', 'manifest', `${l.rec.name}: ${setDir}`);
       }
-    }
+    }));
     const stored = live.filter((l) => !l.error);
     if (stored.length === 0) throw firstError(live)!;
     ctx.catalog.db.transaction(() => {
@@ -238,6 +240,8 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
       ? new LifeboatError('INTERRUPTED', { verb: 'complete', thing: 'backup run', where: runId, cause: 'interrupted (it was stopped before it finished)' })
       : asLifeboat(err, 'back up', 'database', `${spec.database} on ${spec.source.name}`);
     log.log('error', e.message, { code: e.code });
+    // Targets still being opened when the engine failed are waited for: what they hold is cleaned and closed.
+    await opening;
     if (!recorded && setDir) {
       for (const l of live.filter((x) => x.target)) await removeSetObjects(l.target, setDir).catch(() => undefined);
     }
@@ -247,6 +251,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     ctx.catalog.runs.finish(runId, { status: 'failed', errorCode: e.code, errorMessage: e.message });
   } finally {
     for (const f of stagedFiles) fs.rmSync(f, { force: true });
+    await opening;
     for (const l of live) if (l.target) await l.target.close().catch(() => undefined);
     await engine?.close().catch(() => undefined);
     programs?.close();
@@ -261,6 +266,20 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     ctx.events.emitEvent('run.finished', { runId, kind: 'backup', status: result.status, errorCode: result.error?.code ?? null, errorMessage: result.error?.message ?? null });
   }
   return result;
+}
+
+/** Opens every target at once, in the job's order; one that fails carries its error (and, if it opened, its handle). */
+function openTargets(ctx: CoreContext, recs: ReadonlyArray<ConfigRecord>): Promise<LiveTarget[]> {
+  return Promise.all(recs.map(async (rec): Promise<LiveTarget> => {
+    let target: Target | null = null;
+    try {
+      target = await openTarget(ctx, rec);
+      await ensureRepoJson(target, ctx.site);
+      return { rec, target, error: null };
+    } catch (err) {
+      return { rec, target: target as Target, error: asLifeboat(err, 'open', 'target', rec.name) };
+    }
+  }));
 }
 
 function keysFor(spec: EncryptionSpec) {
