@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import type { ByteDigest } from './hash-tap.ts';
-
+import { runByteJob, warmByteThread } from './byte-thread.ts';
 
 /**
  * Two named pipes and a thread between them: a producer (pg_dump) writes into one, a consumer (zstd) reads
@@ -23,73 +22,13 @@ export interface FifoRelay {
   readonly done: Promise<ByteDigest>;
 }
 
-// Plain CommonJS evaluated in the worker: the same text runs from the TypeScript sources and from the bundle,
-// which has no separate worker file to point at. Blocking reads and writes are the point: the thread has
-// nothing else to do while it relays, and each call moves what the pipe holds with one buffer, reused.
-const RELAY_THREAD = `
-const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
-const { createHash } = require('node:crypto');
-const buf = Buffer.allocUnsafe(1024 * 1024);
-parentPort.on('message', ({ input, output }) => {
-  let inFd = -1, outFd = -1;
-  try {
-    // Neither open waits: the caller holds the other end of each pipe until it hears 'opened'.
-    inFd = fs.openSync(input, 'r');
-    outFd = fs.openSync(output, 'w');
-    parentPort.postMessage({ opened: true });
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for (;;) {
-      const n = fs.readSync(inFd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      hash.update(buf.subarray(0, n));
-      for (let o = 0; o < n; ) o += fs.writeSync(outFd, buf, o, n - o);
-      bytes += n;
-    }
-    fs.closeSync(outFd);
-    outFd = -1;
-    parentPort.postMessage({ bytes, sha256: hash.digest('hex') });
-  } catch (err) {
-    parentPort.postMessage({ error: err.message, code: err.code });
-  } finally {
-    if (outFd >= 0) fs.closeSync(outFd);
-    if (inFd >= 0) fs.closeSync(inFd);
-  }
-});
-`;
-
-type RelayMessage = { opened?: boolean; bytes?: number; sha256?: string; error?: string; code?: string };
-
-// Threads that finished a relay wait here for the next one (unreferenced: they never keep the process alive).
-// Starting one takes a tenth of a second; a backup run warms one while the engine connects.
-const idle: Worker[] = [];
-
-function newThread(): Worker {
-  const w = new Worker(RELAY_THREAD, { eval: true });
-  // A thread that dies while waiting must never be handed a relay it would not answer.
-  w.once('exit', () => { const i = idle.indexOf(w); if (i >= 0) idle.splice(i, 1); });
-  return w;
-}
-
-function takeThread(): Worker {
-  const w = idle.pop() ?? newThread();
-  w.ref();
-  return w;
-}
-
-function returnThread(w: Worker): void {
-  w.unref();
-  idle.push(w);
-}
-
 let mkfifoWorks: boolean | undefined;
 const run = promisify(execFile);
 const relaysPossible = () => process.platform !== 'win32' && mkfifoWorks !== false;
 
 /** Starts a relay thread ahead of need, where relays can run at all. */
 export function warmFifoRelay(): void {
-  if (relaysPossible() && idle.length === 0) returnThread(newThread());
+  if (relaysPossible()) warmByteThread();
 }
 
 /** Two named pipes in a folder of their own, made ahead of the relay that will use them. */
@@ -139,7 +78,7 @@ export async function openFifoRelay(names: Promise<FifoNames | null>): Promise<F
     const closeOurs = () => { for (const fd of [ends.producer, ends.consumer, ends.holdOpen]) closeQuietly(fd); };
     let relay: { done: Promise<ByteDigest>; opened: Promise<void> };
     try {
-      relay = startRelay(takeThread(), input, output);
+      relay = runByteJob({ input, output }, 'the relay between the program and the compressor failed');
     } catch (err) {
       closeOurs();
       throw err;
@@ -160,30 +99,6 @@ export async function openFifoRelay(names: Promise<FifoNames | null>): Promise<F
   } finally {
     discardFifoNames(fifos);
   }
-}
-
-/** Hands `worker` one relay: `opened` once it holds its ends, `done` with its digest or its failure. */
-function startRelay(worker: Worker, input: string, output: string): { done: Promise<ByteDigest>; opened: Promise<void> } {
-  let opened!: () => void;
-  const openedByThread = new Promise<void>((resolve) => { opened = resolve; });
-  const done = new Promise<ByteDigest>((resolve, reject) => {
-    const onMessage = (m: RelayMessage) => {
-      if (m.opened) return opened();
-      cleanup();
-      returnThread(worker);
-      if (m.error !== undefined) reject(Object.assign(new Error(`the relay between the program and the compressor failed: ${m.error}`), { code: m.code }));
-      else resolve({ bytes: m.bytes!, sha256: m.sha256! });
-    };
-    const onError = (err: Error) => { cleanup(); reject(err); };
-    const onExit = () => { cleanup(); reject(new Error('the relay thread ended before the end of its input')); };
-    const cleanup = () => { worker.off('message', onMessage); worker.off('error', onError); worker.off('exit', onExit); };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-  });
-  done.catch(() => undefined);
-  worker.postMessage({ input, output });
-  return { done, opened: openedByThread };
 }
 
 /**

@@ -7,6 +7,7 @@ import { LifeboatError } from '../../errors/lifeboat-error.ts';
 import { fromErrno } from '../../errors/errno.ts';
 import { checkObjectName } from '../object-name.ts';
 import { writeDurably } from './write-durably.ts';
+import { digestFile } from '../../pipeline/file-digest.ts';
 import { PARTIAL_SUFFIX, type ObjectInfo, type PutResult, type Target, type TargetCapabilities } from '../target.ts';
 
 export interface FolderTargetConfig {
@@ -21,12 +22,28 @@ export interface FolderTargetConfig {
 export class FolderTarget implements Target {
   readonly kind: string = 'local';
   readonly location: string;
-  readonly capabilities: TargetCapabilities = { atomicRename: true, remoteHash: false, freeSpace: true, removable: false };
+  readonly capabilities: TargetCapabilities = { atomicRename: true, remoteHash: true, freeSpace: true, removable: false };
   readonly root: string;
+  /**
+   * On this machine's own disks a file is hashed where it lies (see digestFile), not streamed back; a folder
+   * reached over the network (a UNC path) is not: reading it there would transfer it all the same.
+   */
+  readonly hash?: (name: string) => Promise<string>;
 
-  constructor(config: FolderTargetConfig) {
+  constructor(config: FolderTargetConfig, { hashInPlace = true }: { hashInPlace?: boolean } = {}) {
     this.root = path.resolve(config.path);
     this.location = this.root;
+    if (hashInPlace) this.hash = (name) => this.#hashInPlace(name);
+  }
+
+  async #hashInPlace(name: string): Promise<string> {
+    // The target's own errors first: a missing object, a missing root.
+    const info = await this.stat(name);
+    try {
+      return (await digestFile(this.#abs(name), info.size)).sha256;
+    } catch (err) {
+      throw fromErrno(err, 'read', 'object', `${this.location}/${name}`);
+    }
   }
 
   #abs(name: string): string {

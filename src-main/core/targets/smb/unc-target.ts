@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { LifeboatError } from '../../errors/lifeboat-error.ts';
-import { FolderTarget } from '../local/folder-target.ts';
+import { FolderTarget, type FolderTargetConfig } from '../local/folder-target.ts';
 import type { TargetCapabilities } from '../target.ts';
 
 /**
@@ -11,6 +11,10 @@ import type { TargetCapabilities } from '../target.ts';
 export class UncFolderTarget extends FolderTarget {
   override readonly kind: string = 'smb';
   override readonly capabilities: TargetCapabilities = { atomicRename: true, remoteHash: false, freeSpace: true, removable: false };
+
+  constructor(config: FolderTargetConfig) {
+    super(config, { hashInPlace: false });
+  }
 }
 
 export function uncPath(host: string, share: string, folder: string): string {
