@@ -17,6 +17,19 @@ const { createHash } = require('node:crypto');
 const buf = Buffer.allocUnsafe(1024 * 1024);
 const failed = (err) => parentPort.postMessage({ error: err.message, code: err.code });
 
+// Reads fd to its end into buf, handing each read's length to take; answers the bytes read and their SHA-256.
+function digestOf(fd, take) {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for (;;) {
+    const n = fs.readSync(fd, buf, 0, buf.length, null);
+    if (n === 0) return { bytes, sha256: hash.digest('hex') };
+    hash.update(buf.subarray(0, n));
+    take(n);
+    bytes += n;
+  }
+}
+
 function relay(input, output) {
   let inFd = -1, outFd = -1;
   try {
@@ -24,18 +37,10 @@ function relay(input, output) {
     inFd = fs.openSync(input, 'r');
     outFd = fs.openSync(output, 'w');
     parentPort.postMessage({ opened: true });
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for (;;) {
-      const n = fs.readSync(inFd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      hash.update(buf.subarray(0, n));
-      for (let o = 0; o < n; ) o += fs.writeSync(outFd, buf, o, n - o);
-      bytes += n;
-    }
+    const digest = digestOf(inFd, (n) => { for (let o = 0; o < n; ) o += fs.writeSync(outFd, buf, o, n - o); });
     fs.closeSync(outFd);
     outFd = -1;
-    parentPort.postMessage({ bytes, sha256: hash.digest('hex') });
+    parentPort.postMessage(digest);
   } catch (err) {
     failed(err);
   } finally {
@@ -48,15 +53,7 @@ function hashFile(file) {
   let fd = -1;
   try {
     fd = fs.openSync(file, 'r');
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for (;;) {
-      const n = fs.readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      hash.update(buf.subarray(0, n));
-      bytes += n;
-    }
-    parentPort.postMessage({ bytes, sha256: hash.digest('hex') });
+    parentPort.postMessage(digestOf(fd, () => undefined));
   } catch (err) {
     failed(err);
   } finally {
