@@ -74,3 +74,21 @@ describe('a flipped byte', () => {
     }
   });
 });
+
+describe('an empty database', () => {
+  // A database just created for an application that has not started yet: its archive lists no entries of its
+  // own, only the encoding and search path, and is still a whole backup of it.
+  it('is backed up, passes the engine check, and restores', async () => {
+    await pg.createDatabase('staging');
+    await runCli(home, ['job', 'add', 'empty', '--source', 'pg', '--database', 'staging', '--target', 'disk']);
+    const run = await runCli(home, ['--json', 'job', 'run', 'empty']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.json[0].status).toBe('succeeded');
+    const v = await runCli(home, ['--json', 'verify', run.json[0].setId]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    const r = await runCli(home, ['--json', 'restore', run.json[0].setId, '--as', 'staging_copy']);
+    expect(r.code, r.stderr).toBe(0);
+    const dbs = await pg.query<{ n: string }>('postgres', "SELECT count(*)::text AS n FROM pg_database WHERE datname = 'staging_copy'");
+    expect(dbs[0]!.n).toBe('1');
+  });
+});

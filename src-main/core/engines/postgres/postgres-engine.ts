@@ -235,8 +235,11 @@ export class PostgresEngine implements DatabaseEngine {
     try {
       const listing = await toolOutput(tools.pgRestore, ['--list'], { stdin: await req.openArtifact(dump.name), toolName: 'pg_restore' });
       const entries = listing.split('\n').filter((l) => /^\d+;/.test(l)).length;
-      if (entries === 0) return { ok: false, detail: { tool: 'pg_restore --list' }, message: 'pg_restore --list found no table of contents entries' };
-      return { ok: true, detail: { tool: 'pg_restore --list', tocEntries: entries, pgRestore: tools.version } };
+      // The header counts every entry, also those the listing leaves out (encoding, search path): an empty
+      // database lists none and is still a whole archive of that database.
+      const archived = Number(/^;\s+TOC Entries: (\d+)$/m.exec(listing)?.[1] ?? 0);
+      if (archived === 0) return { ok: false, detail: { tool: 'pg_restore --list' }, message: 'pg_restore --list found no table of contents in the archive' };
+      return { ok: true, detail: { tool: 'pg_restore --list', tocEntries: entries, archivedEntries: archived, pgRestore: tools.version } };
     } catch (err) {
       if (isLifeboatError(err)) throw err;
       return { ok: false, detail: { tool: 'pg_restore --list' }, message: err instanceof ToolExitError ? err.message : String(err) };
