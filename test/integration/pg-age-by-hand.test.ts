@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PgServer } from '../support/postgres-server.ts';
 import { runCli, addPgSource } from '../support/cli.ts';
@@ -42,6 +43,15 @@ describe('disaster: restore by hand with age, zstd and pg_restore', () => {
     expect((await runCli(home, ['job', 'add', 'to-key', '--source', 'pg', '--database', 'mes', '--target', 'usb', '--encrypt', 'recipients', '--recipient', recipient])).code).toBe(0);
     const run = await runCli(home, ['--json', 'job', 'run', 'to-key']);
     expect(run.code, run.stderr).toBe(0);
+    // The run checked its dump with pg_restore (L2) with the key it sealed the file with; Lifeboat holds no
+    // identity that could open it later.
+    expect(run.json[0].warnings.join('\n')).not.toMatch(/L2/);
+    const db = new Database(path.join(home, 'catalog.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT result FROM verifications WHERE set_id = ? AND level = 2').all(run.json[0].setId)).toEqual([{ result: 'passed' }]);
+    } finally {
+      db.close();
+    }
     byHand(path.join(folder, run.json[0].setPath), 'data.dump.zst.age', ['age', '-d', '-i', keyFile], 'mes_by_key');
     expect(await tableFingerprints(pg, 'mes_by_key')).toEqual(await tableFingerprints(pg, 'mes'));
   });

@@ -85,6 +85,29 @@ describe('age format', () => {
   });
 });
 
+describe('seals', () => {
+  it('ready the first file\'s seal ahead, give every file its own key, and open a file by its key only with its own header', async () => {
+    const { SealSource, sealStream, ageDecrypt } = await import('../../src-main/core/pipeline/age-crypt.ts');
+    const seals = new SealSource({ mode: 'passphrase', passphrase: 'pw', scryptLogN: 10 });
+    const [a, b] = [await seals.next(), await seals.next()];
+    expect(Buffer.from(a.fileKey).equals(Buffer.from(b.fileKey))).toBe(false);
+    const data = randomBytes(150_000);
+    const sealed = await collect(sealStream(Readable.from([data]), a));
+    // The file's own key opens it, without the passphrase; so does the passphrase.
+    expect((await collect(await ageDecrypt(Readable.from([sealed]), { fileKey: a.fileKey }, 'x'))).equals(data)).toBe(true);
+    expect((await collect(await ageDecrypt(Readable.from([sealed]), { passphrase: 'pw' }, 'x'))).equals(data)).toBe(true);
+    // Another file's key does not: the header's MAC is checked with the key given.
+    await expect(ageDecrypt(Readable.from([sealed]), { fileKey: b.fileKey }, 'x')).rejects.toMatchObject({ code: 'DECRYPT_FAILED', message: expect.stringMatching(/HMAC/) });
+  });
+
+  it('fail the file that asks for a seal that cannot be made, and nothing else', async () => {
+    const { SealSource } = await import('../../src-main/core/pipeline/age-crypt.ts');
+    const seals = new SealSource({ mode: 'recipients', recipients: ['age1notakey'] });
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(seals.next()).rejects.toThrow();
+  });
+});
+
 describe('rechunk', () => {
   it('gathers small chunks into large ones, passes large ones through uncopied, and loses no byte', async () => {
     const { Rechunk } = await import('../../src-main/core/pipeline/rechunk.ts');

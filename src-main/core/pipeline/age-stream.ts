@@ -67,12 +67,26 @@ function chunkNonce(counter: bigint, last: boolean): Buffer {
   return n;
 }
 
-export async function nativeAgeEncrypt(input: Readable, spec: { passphrase?: string; scryptLogN?: number; recipients?: string[] }): Promise<Readable> {
+/** What a file's encryption needs before its first byte: a fresh file key and the header that wraps it. */
+export interface AgeSeal {
+  readonly fileKey: Buffer;
+  readonly header: Buffer;
+}
+
+/**
+ * A file key wrapped for a passphrase (scrypt: a second or more, by design) or for recipients. Apart from the
+ * data, so a run can ready it before the data flows.
+ */
+export async function prepareAgeSeal(spec: { passphrase?: string; scryptLogN?: number; recipients?: string[] }): Promise<AgeSeal> {
   const fileKey = randomBytes(16);
   const stanzas: StanzaLike[] = spec.passphrase !== undefined
     ? await new NativeScryptRecipient(spec.passphrase, spec.scryptLogN ?? 18).wrapFileKey(fileKey)
     : (spec.recipients ?? []).map((r) => x25519Stanza(r, fileKey));
-  const header = encodeHeader(stanzas, fileKey);
+  return { fileKey, header: encodeHeader(stanzas, fileKey) };
+}
+
+/** `input` as an age file under `seal`; a seal serves one file only (its file key must never encrypt another). */
+export function ageSealStream(input: Readable, { fileKey, header }: AgeSeal): Readable {
   async function* gen(): AsyncGenerator<Buffer> {
     const nonce = randomBytes(16);
     // One key object for every chunk: a raw key is imported again by each cipher.

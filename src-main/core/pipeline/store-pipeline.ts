@@ -5,12 +5,14 @@ import { HashTap, type ByteDigest } from './hash-tap.ts';
 import { Rechunk } from './rechunk.ts';
 import { findZstd, zstdArgs } from './zstd-tool.ts';
 import { ToolStage } from '../util/child.ts';
-import { ageEncrypt, ageDecrypt, type DecryptionKeys, type EncryptionSpec } from './age-crypt.ts';
+import { ageDecrypt, prepareSeal, sealStream, type DecryptionKeys, type EncryptionSpec, type SealSource } from './age-crypt.ts';
 
 export interface StoreOptions {
   compression: 'zstd' | 'none';
   compressionLevel: number;
   encryption: EncryptionSpec;
+  /** Where a run's seals come from (one readied ahead); without it each file's seal is made when it starts. */
+  seals?: SealSource | null;
 }
 
 export interface StoredDigest {
@@ -38,6 +40,8 @@ export async function storePipeline(raw: Readable, opts: StoreOptions, { small =
 export interface StoredOutput {
   stream: Readable;
   done: Promise<StoredDigest>;
+  /** The encrypted file's key, for the run's own check of what it stored (see DecryptionKeys.fileKey). */
+  fileKey: Uint8Array | null;
 }
 
 /**
@@ -49,14 +53,19 @@ export async function sealPipeline(compressed: Readable, raw: Promise<ByteDigest
   raw.catch(() => undefined);
   const storedTap = new HashTap();
   let encrypted: Readable = compressed;
-  if (opts.encryption.mode !== 'none') encrypted = await ageEncrypt(compressed, opts.encryption);
+  let fileKey: Uint8Array | null = null;
+  if (opts.encryption.mode !== 'none') {
+    const seal = await (opts.seals ? opts.seals.next() : prepareSeal(opts.encryption));
+    encrypted = sealStream(compressed, seal);
+    fileKey = seal.fileKey;
+  }
   const out = new PassThrough();
   const second = pipeline(encrypted, storedTap, out);
   const done = Promise.all([raw, second]).then(([r]) => ({ rawBytes: r.bytes, rawSha256: r.sha256, bytes: storedTap.bytes, sha256: storedTap.sha256 }));
   // The consumer (a target's put) reports its own failure; a pipeline failure is surfaced through `done`
   // and by destroying `out`, so the consumer never mistakes a truncated stream for a complete one.
   done.catch((err) => out.destroy(err as Error));
-  return { stream: out, done };
+  return { stream: out, done, fileKey };
 }
 
 /** The `zstd` program when there is one (multi-threaded), else node:zlib; both write the standard format. */

@@ -7,7 +7,7 @@ import type { BackupType, JobOptions } from '../catalog/jobs-repo.ts';
 import type { ArtifactEntry, Manifest } from '../repo/manifest.ts';
 import type { Target } from '../targets/target.ts';
 import type { DatabaseEngine, PlannableSet } from '../engines/engine.ts';
-import type { EncryptionSpec } from '../pipeline/age-crypt.ts';
+import { SealSource, type DecryptionKeys, type EncryptionSpec } from '../pipeline/age-crypt.ts';
 import { manifestText } from '../repo/manifest.ts';
 import { manifestPath, setPath } from '../repo/layout.ts';
 import { ensureRepoJson } from '../repo/repo-json.ts';
@@ -91,6 +91,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     engine = openEngine(ctx, spec.source);
     const streams = engine.capabilities.artifact === 'stream';
     programs = prepareProgramStore(workDir, { warm: streams });
+    const seals = spec.encryption.mode === 'none' ? null : new SealSource(spec.encryption);
     // Targets: all opened at once, each on its own; one that cannot be reached is reported, not fatal. An engine
     // that streams connects and takes its snapshot meanwhile (an SSH handshake need not wait for it, nor it for
     // that); one whose server writes files first waits, so an unreachable target never costs the server a backup.
@@ -123,14 +124,17 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     const dumpPhase = ctx.catalog.runs.beginPhase(runId, 'dump');
     // An engine may ship artifacts side by side; the manifest lists them in the order they were begun.
     const slots: ArtifactEntry[] = [];
+    // Each stored file's key, kept only for the engine check below (see keysFor).
+    const fileKeys = new Map<string, Uint8Array>();
     let begun = 0;
     const ship = async (name: string, role: string, raw: Readable | ProgramSpec, alreadyCompressed: boolean) => {
       const slot = begun++;
       await targetsUsable;
       const compression = alreadyCompressed ? 'none' : 'zstd';
       const storedName = `${name}${compression === 'zstd' ? '.zst' : ''}${spec.encryption.mode !== 'none' ? '.age' : ''}`;
-      const storeOpts = { compression, compressionLevel: spec.options.compressionLevel, encryption: spec.encryption } as const;
-      const { stream, done } = raw instanceof Readable ? await storePipeline(raw, storeOpts) : await programs!.store(raw, storeOpts);
+      const storeOpts = { compression, compressionLevel: spec.options.compressionLevel, encryption: spec.encryption, seals } as const;
+      const { stream, done, fileKey } = raw instanceof Readable ? await storePipeline(raw, storeOpts) : await programs!.store(raw, storeOpts);
+      if (fileKey) fileKeys.set(storedName, fileKey);
       const writers = live.filter((l) => !l.error);
       const branches = tee(stream, writers.length);
       let shipped = 0;
@@ -184,13 +188,14 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
       encryption: { scheme: schemeOf(spec.encryption), ...(spec.encryption.mode === 'recipients' ? { recipients: spec.encryption.recipients } : {}) },
       artifacts, probes: outcome.probes, tags: spec.tags ?? [], job: spec.jobName,
     });
-    // L2 reads the stored bytes back through decryption: with recipient keys Lifeboat holds only the public
-    // half, so that check waits for a verify run given the identity.
+    // L2 reads the stored bytes back through decryption. The run knows each file's key, so it can, also for a set
+    // encrypted to recipients (of whose keys Lifeboat holds only the public half); a later verify needs the
+    // identity. Without the keys (never expected) that check waits for such a verify.
     let l2: { ok: boolean; detail: Record<string, unknown>; message?: string } | null = null;
-    if (spec.encryption.mode !== 'recipients') {
+    if (spec.encryption.mode !== 'recipients' || artifacts.every((a) => fileKeys.has(a.name))) {
       l2 = await engine.verify({
         manifest: manifestDraft(new Date().toISOString()), workDir,
-        openArtifact: (name) => openArtifact(good[0]!.target, setDir!, artifacts.find((x) => x.name === name)!, keysFor(spec.encryption)),
+        openArtifact: (name) => openArtifact(good[0]!.target, setDir!, artifacts.find((x) => x.name === name)!, keysFor(spec.encryption, fileKeys.get(name))),
       });
       if (!l2.ok) throw new LifeboatError('VERIFY_MISMATCH', { verb: 'verify', thing: 'set', where: setDir, cause: `engine check failed: ${l2.message ?? 'unknown'}` });
     } else {
@@ -282,7 +287,13 @@ function openTargets(ctx: CoreContext, recs: ReadonlyArray<ConfigRecord>): Promi
   }));
 }
 
-function keysFor(spec: EncryptionSpec) {
+/**
+ * The run checks what it stored with the file's own key when it has it: the passphrase's scrypt (a second or more
+ * per file, the same derivation that made the header) would only be repeated. The header's MAC and the payload
+ * are still checked with that key, and the stored bytes' SHA-256 ties them to what was sealed.
+ */
+function keysFor(spec: EncryptionSpec, fileKey: Uint8Array | undefined): DecryptionKeys {
+  if (fileKey) return { fileKey };
   return spec.mode === 'passphrase' ? { passphrase: spec.passphrase } : {};
 }
 
