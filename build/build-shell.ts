@@ -11,7 +11,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 // Loaded by every CLI command and the agent: from node_modules that is over 150 ES modules (zod alone is 95
 // files, 850 KB), each resolved, read and compiled on its own; bundled, only what is used is compiled, in a few
 // chunks. 'lifeboat job list' 500 → 390 ms. Native or lazily loaded packages stay external.
-const INLINED = ['zod', '@trpc/server', '@trpc/client', 'commander', 'croner', '@scure/base'];
+const INLINED = ['zod', '@trpc/server', '@trpc/client', 'commander', 'croner', '@scure/base', 'age-encryption', '@noble/hashes', '@noble/curves', '@noble/ciphers', '@noble/post-quantum'];
 const inlined = (id: string) => INLINED.some((p) => id === p || id.startsWith(`${p}/`));
 const isPackage = (id: string) => !id.startsWith('.') && !path.isAbsolute(id) && !id.startsWith('\0') && !inlined(id);
 
