@@ -156,13 +156,17 @@ describe('the local API over HTTP', () => {
     expect(sets[0]!.verifications.every((v) => v.result === 'passed')).toBe(true);
   });
 
-  it('tests a source (probe) and a target (read, free space) and edits a job', async () => {
+  it('tests a source (probe) and a target (a probe written, read back and removed; free space) and edits a job', async () => {
     const probe = await api.sources.test.mutate({ source: 'clinic-pg' });
     expect(probe.databases.map((d) => d.name)).toContain('lims');
     const t = await api.targets.test.mutate({ target: 'usb' });
     expect(t.capabilities.freeSpace).toBe(true);
     expect(t.freeBytes).toBeGreaterThan(0);
     expect(t.objects).toBeGreaterThan(0);
+    expect(t).toMatchObject({ ok: true, location: path.join(home, 'usb') });
+    // The probe is gone again: the repository holds what it held before.
+    const after = fs.readdirSync(path.join(home, 'usb', 'lifeboat'));
+    expect(after.filter((n) => n.startsWith('.probe-'))).toEqual([]);
     const edited = await api.jobs.update.mutate({ job: 'lims-nightly', schedule: 'every 15 minutes', options: { missedRuns: 'skip', priority: 3 } });
     expect(edited.schedule).toBe('every 15 minutes');
     expect((await api.jobs.get.query({ job: 'lims-nightly' })).policy).toMatchObject({ missedRuns: 'skip', priority: 3, timezone: 'Europe/Berlin' });

@@ -41,18 +41,8 @@ export const targetsRouter = router({
     ctx.core.catalog.audit.append({ actor: ctx.actor, action: 'target.remove', object: cur.name, outcome: 'success' });
     return { removed: cur.name };
   }),
-  /** Opens the target and reads its repository folder; reports free space where the target can tell. */
-  test: procedure.input(z.object({ target: z.string().min(1) })).mutation(async ({ ctx, input }) => {
-    const t = await openTarget(ctx.core, ctx.core.catalog.targets.get(input.target));
-    try {
-      const objects = await t.list('lifeboat/');
-      return { location: t.location, capabilities: t.capabilities, objects: objects.length, freeBytes: t.capabilities.freeSpace && t.freeSpace ? await t.freeSpace() : null };
-    } finally {
-      await t.close().catch(() => undefined);
-    }
-  }),
-  /** Writes, reads back, hashes and removes a probe object (`lifeboat target test`); VERIFY_MISMATCH if it differs. */
-  roundTrip: procedure.input(z.object({ target: z.string().min(1) })).mutation(({ ctx, input }) => roundTripTarget(ctx.core, input.target)),
+  /** Writes, reads back, hashes and removes a probe object; free space and what the repository holds. */
+  test: procedure.input(z.object({ target: z.string().min(1) })).mutation(({ ctx, input }) => roundTripTarget(ctx.core, input.target)),
   /** Pins the SSH host key the server presents; a changed key only with its fingerprint given. */
   approveKey: procedure
     .input(z.object({ target: z.string().min(1), fingerprint: z.string().min(1).optional() }))

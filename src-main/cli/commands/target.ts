@@ -35,7 +35,7 @@ export function registerTargetCommands(program: Command): void {
 
   target.command('test <name>').description('write, read back, hash and remove a probe object; show free space')
     .action(async (name: string, _o, cmd: Command) => withApi(cmd, async ({ api, out }) => {
-      const result = await api.targets.roundTrip.mutate({ target: name });
+      const result = await api.targets.test.mutate({ target: name });
       out.result(result, () => `${name}: OK (${result.location}); write, read back and remove in ${result.roundTripMs} ms${result.freeBytes !== null ? `; ${formatBytes(result.freeBytes)} free` : ''}`);
     }));
 }
