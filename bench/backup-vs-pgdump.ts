@@ -13,7 +13,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startPostgres } from '../src-main/core/demo/throwaway-postgres.ts';
 import { NODE_FLAGS } from '../src-main/core/util/node-flags.ts';
-import { benchCli, generatePlant, median, numberArg, pgDumpCommand, sameWorkCommand, timed } from './bench-support.ts';
+import { benchCli, describeBreakdowns, generatePlant, lastRunBreakdown, median, numberArg, pgDumpCommand, sameWorkCommand, timed, type RunBreakdown } from './bench-support.ts';
 
 const scale = numberArg('scale', 48);
 const runs = numberArg('runs', 3);
@@ -50,6 +50,7 @@ try {
   const ratios: number[] = [];
   const sameRatios: number[] = [];
   const rss: number[] = [];
+  const breakdowns: RunBreakdown[] = [];
   const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
   console.log(`${os.availableParallelism()} cores; zstd program: ${execFileSync('sh', ['-c', 'command -v zstd || echo none'], { encoding: 'utf8' }).trim()}`);
   for (let i = 0; i < runs; i++) {
@@ -57,6 +58,7 @@ try {
     const base = await timed('sh', ['-c', baseline], env);
     const same = await timed('bash', ['-c', sameWork], env);
     const ours = await timed(process.execPath, [...NODE_FLAGS, cli, '--home', home, 'job', 'run', 'bench'], env);
+    breakdowns.push(lastRunBreakdown(cli, home, env, ours.ms, NODE_FLAGS));
     ratios.push(ours.ms / base.ms);
     sameRatios.push(ours.ms / same.ms);
     rss.push(ours.peakRssMb);
@@ -66,6 +68,7 @@ try {
   }
   console.log(`median ratio ${median(ratios).toFixed(2)} (goal ≤ 1.0); peak RSS max ${Math.max(...rss).toFixed(0)} MB (goal ≤ 150 MB)`);
   console.log(`median ratio to the same work done by standard tools: ${median(sameRatios).toFixed(2)}`);
+  console.log(describeBreakdowns(breakdowns));
   const stored = (fs.readdirSync(target, { recursive: true }) as string[]).filter((f) => f.endsWith('data.dump.zst.age')).map((f) => fs.statSync(path.join(target, f)).size);
   console.log(`stored dump (zstd -${level}, age): ${(Math.max(...stored) / 1e6).toFixed(1)} MB; baseline file (zstd -3): ${(fs.statSync(path.join(work, 'baseline.dump.zst')).size / 1e6).toFixed(1)} MB`);
 } finally {

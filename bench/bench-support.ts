@@ -59,6 +59,44 @@ export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Prom
   });
 }
 
+/** Where a `job run` spent its wall time, from the run's own record (milliseconds). */
+export interface RunBreakdown {
+  /** Process start, loading, and exit: the wall time outside the run record. */
+  outside: number;
+  /** From the run's start to its dump phase: lock, engine, targets. */
+  preparing: number;
+  /** The dump phase: connecting, the snapshot, the dump and shipping it. */
+  dump: number;
+  /** Checking every copy (L1) and the engine check (L2). */
+  verify: number;
+  /** After the checks: MANIFEST.json, recording the set, closing. */
+  recording: number;
+}
+
+/** The breakdown of the newest run in `home`, which took `wallMs` from process start to exit. */
+export function lastRunBreakdown(cli: string, home: string, env: NodeJS.ProcessEnv, wallMs: number, flags: readonly string[]): RunBreakdown {
+  const json = (args: string[]) => JSON.parse(execFileSync(process.execPath, [...flags, cli, '--home', home, '--json', ...args], { env, encoding: 'utf8' }));
+  const [newest] = json(['runs', 'list', '--limit', '1']) as Array<{ id: string }>;
+  const run = json(['runs', 'show', newest!.id]) as { startedAt: string; finishedAt: string; phases: Array<{ phase: string; startedAt: string; finishedAt: string }> };
+  const at = (iso: string) => Date.parse(iso);
+  const phase = (name: string) => run.phases.find((p) => p.phase === name)!;
+  const [dump, verify] = [phase('dump'), phase('verify')];
+  return {
+    outside: wallMs - (at(run.finishedAt) - at(run.startedAt)),
+    preparing: at(dump.startedAt) - at(run.startedAt),
+    dump: at(dump.finishedAt) - at(dump.startedAt),
+    verify: at(verify.finishedAt) - at(verify.startedAt),
+    recording: at(run.finishedAt) - at(verify.finishedAt),
+  };
+}
+
+/** One line: the median of each part of several runs' breakdowns. */
+export function describeBreakdowns(runs: RunBreakdown[]): string {
+  const m = (k: keyof RunBreakdown) => `${median(runs.map((r) => r[k])).toFixed(0)} ms`;
+  return `Lifeboat's time, median of each part: start-up and exit ${m('outside')}, preparing the run ${m('preparing')}, ` +
+    `dump phase (connect, snapshot, dump, ship) ${m('dump')}, checks (L1, L2) ${m('verify')}, manifest and record ${m('recording')}`;
+}
+
 /** The plant database at `scale` (48 ≈ 1 GB), as a database in service: hint bits set, statistics current. */
 export async function generatePlant(pg: Pg, scale: number): Promise<void> {
   console.log(`generating the plant database at scale ${scale} …`);

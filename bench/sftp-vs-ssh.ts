@@ -17,7 +17,7 @@ import { startSshd } from '../test/support/sshd-server.ts';
 import { sftpDriver } from '../src-main/core/targets/sftp/driver.ts';
 import { NODE_FLAGS } from '../src-main/core/util/node-flags.ts';
 import type { SftpTarget } from '../src-main/core/targets/sftp/sftp-target.ts';
-import { benchCli, generatePlant, median, numberArg, pgDumpCommand, sameWorkCommand, timed } from './bench-support.ts';
+import { benchCli, describeBreakdowns, generatePlant, lastRunBreakdown, median, numberArg, pgDumpCommand, sameWorkCommand, timed, type RunBreakdown } from './bench-support.ts';
 
 const scale = numberArg('scale', 20);
 const runs = numberArg('runs', 3);
@@ -52,16 +52,19 @@ try {
   });
   const ratios: number[] = [];
   const sameRatios: number[] = [];
+  const breakdowns: RunBreakdown[] = [];
   for (let i = 0; i < runs; i++) {
     const base = (await timed('sh', ['-c', baseline], env)).ms;
     const same = (await timed('bash', ['-c', sameWork], env)).ms;
     const ours = (await timed(process.execPath, [...NODE_FLAGS, cli, '--home', home, 'job', 'run', 'bench'], env)).ms;
+    breakdowns.push(lastRunBreakdown(cli, home, env, ours, NODE_FLAGS));
     ratios.push(ours / base);
     sameRatios.push(ours / same);
     console.log(`backup run ${i + 1}: lifeboat ${(ours / 1000).toFixed(1)} s, pg_dump|zstd|ssh ${(base / 1000).toFixed(1)} s, ` +
       `the same work by standard tools ${(same / 1000).toFixed(1)} s, ratio ${(ours / base).toFixed(2)}`);
   }
   console.log(`backup: median ratio ${median(ratios).toFixed(2)} (goal ≤ 1.0); to the same work done by standard tools ${median(sameRatios).toFixed(2)}`);
+  console.log(describeBreakdowns(breakdowns));
 
   // Verification of the largest stored artifact of the last set.
   const stored = (fs.readdirSync(remote, { recursive: true }) as string[]).filter((n) => !n.endsWith('baseline.dump.zst') && !n.startsWith('same-work'))
