@@ -32,14 +32,12 @@ export function prepareSeal(spec: SealingSpec): Promise<AgeSeal> {
     : prepareAgeSeal({ recipients: spec.recipients });
 }
 
-/** `input` through the age format (https://age-encryption.org/v1) under `seal`; `age -d` decrypts the result. */
-export function sealStream(input: Readable, seal: AgeSeal): Readable {
-  return ageSealStream(input, seal);
-}
+/** `input` through the age format (https://age-encryption.org/v1) under a seal; `age -d` decrypts the result. */
+export { ageSealStream as sealStream };
 
 /** Streams `input` through the age format under a seal made for it. */
 export async function ageEncrypt(input: Readable, spec: SealingSpec): Promise<Readable> {
-  return sealStream(input, await prepareSeal(spec));
+  return ageSealStream(input, await prepareSeal(spec));
 }
 
 /**

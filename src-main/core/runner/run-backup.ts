@@ -188,19 +188,13 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
       encryption: { scheme: schemeOf(spec.encryption), ...(spec.encryption.mode === 'recipients' ? { recipients: spec.encryption.recipients } : {}) },
       artifacts, probes: outcome.probes, tags: spec.tags ?? [], job: spec.jobName,
     });
-    // L2 reads the stored bytes back through decryption. The run knows each file's key, so it can, also for a set
-    // encrypted to recipients (of whose keys Lifeboat holds only the public half); a later verify needs the
-    // identity. Without the keys (never expected) that check waits for such a verify.
-    let l2: { ok: boolean; detail: Record<string, unknown>; message?: string } | null = null;
-    if (spec.encryption.mode !== 'recipients' || artifacts.every((a) => fileKeys.has(a.name))) {
-      l2 = await engine.verify({
-        manifest: manifestDraft(new Date().toISOString()), workDir,
-        openArtifact: (name) => openArtifact(good[0]!.target, setDir!, artifacts.find((x) => x.name === name)!, keysFor(spec.encryption, fileKeys.get(name))),
-      });
-      if (!l2.ok) throw new LifeboatError('VERIFY_MISMATCH', { verb: 'verify', thing: 'set', where: setDir, cause: `engine check failed: ${l2.message ?? 'unknown'}` });
-    } else {
-      result.warnings.push('engine-level verification (L2) deferred: the set is encrypted to recipients; run "lifeboat verify --identity <file>"');
-    }
+    // L2 reads the stored bytes back through decryption, with the key the run sealed each file with: so also a set
+    // encrypted to recipients, of whose keys Lifeboat holds only the public half (a later verify needs the identity).
+    const l2 = await engine.verify({
+      manifest: manifestDraft(new Date().toISOString()), workDir,
+      openArtifact: (name) => openArtifact(good[0]!.target, setDir!, artifacts.find((x) => x.name === name)!, keysFor(spec.encryption, fileKeys.get(name))),
+    });
+    if (!l2.ok) throw new LifeboatError('VERIFY_MISMATCH', { verb: 'verify', thing: 'set', where: setDir, cause: `engine check failed: ${l2.message ?? 'unknown'}` });
     ctx.catalog.runs.endPhase(runId, verifyPhase, { status: 'succeeded' });
 
     // MANIFEST.json last: from this moment the set exists on that target.
@@ -225,7 +219,7 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
         const check = checks.get(l)!;
         ctx.catalog.verifications.add({ setId, copyId: copy.id, level: 1, result: 'passed', startedAt: verifiedAt, finishedAt: new Date().toISOString(), triggeredBy: `backup:${spec.trigger}`, runId, detail: { artifacts: check.artifacts.map((a) => ({ name: a.name, sha256: a.actual, remote: a.remote })) } });
       }
-      if (l2) ctx.catalog.verifications.add({ setId, copyId: null, level: 2, result: 'passed', startedAt: verifiedAt, finishedAt: new Date().toISOString(), triggeredBy: `backup:${spec.trigger}`, runId, detail: l2.detail });
+      ctx.catalog.verifications.add({ setId, copyId: null, level: 2, result: 'passed', startedAt: verifiedAt, finishedAt: new Date().toISOString(), triggeredBy: `backup:${spec.trigger}`, runId, detail: l2.detail });
     })();
     recorded = true;
     ctx.events.emitEvent('set.recorded', { setId, database: spec.database, server: spec.source.name });

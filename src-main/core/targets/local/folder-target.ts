@@ -22,7 +22,7 @@ export interface FolderTargetConfig {
 export class FolderTarget implements Target {
   readonly kind: string = 'local';
   readonly location: string;
-  readonly capabilities: TargetCapabilities = { atomicRename: true, remoteHash: true, freeSpace: true, removable: false };
+  readonly capabilities: TargetCapabilities;
   readonly root: string;
   /**
    * On this machine's own disks a file is hashed where it lies (see digestFile), not streamed back; a folder
@@ -33,6 +33,7 @@ export class FolderTarget implements Target {
   constructor(config: FolderTargetConfig, { hashInPlace = true }: { hashInPlace?: boolean } = {}) {
     this.root = path.resolve(config.path);
     this.location = this.root;
+    this.capabilities = { atomicRename: true, remoteHash: hashInPlace, freeSpace: true, removable: false };
     if (hashInPlace) this.hash = (name) => this.#hashInPlace(name);
   }
 

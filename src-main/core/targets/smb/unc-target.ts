@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { LifeboatError } from '../../errors/lifeboat-error.ts';
 import { FolderTarget, type FolderTargetConfig } from '../local/folder-target.ts';
-import type { TargetCapabilities } from '../target.ts';
 
 /**
  * SMB on Windows: the OS client already does SMB3, signing and encryption, so a share is a folder at a UNC
@@ -10,7 +9,6 @@ import type { TargetCapabilities } from '../target.ts';
  */
 export class UncFolderTarget extends FolderTarget {
   override readonly kind: string = 'smb';
-  override readonly capabilities: TargetCapabilities = { atomicRename: true, remoteHash: false, freeSpace: true, removable: false };
 
   constructor(config: FolderTargetConfig) {
     super(config, { hashInPlace: false });
