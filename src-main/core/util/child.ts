@@ -96,13 +96,21 @@ export function runTool(file: string, args: string[], opts: ToolOptions & { stdi
   return { child, stdout: out, exit };
 }
 
-/** Runs a tool to completion and returns stdout as text; a non-zero exit throws ToolExitError. */
+/**
+ * Runs a tool to completion and returns stdout as text. A failing input (a copy that does not decrypt or
+ * decompress) rejects with its own error, the cause the tool's death only follows from; otherwise a non-zero
+ * exit throws ToolExitError.
+ */
 export async function toolOutput(file: string, args: string[], opts: ToolOptions & { stdin?: Readable } = {}): Promise<string> {
+  let inputError: Error | null = null;
+  opts.stdin?.on('error', (e: Error) => { inputError ??= e; });
   const run = runTool(file, args, opts);
   const chunks: Buffer[] = [];
   run.stdout.on('data', (c: Buffer) => chunks.push(c));
+  // The output's failure is the exit judged below; unheard, it would be an uncaught exception.
+  run.stdout.on('error', () => undefined);
   const res = await run.exit;
-  if (res.code !== 0) throw new ToolExitError(opts.toolName ?? file, res.code, res.stderr);
+  if (res.code !== 0) throw inputError ?? new ToolExitError(opts.toolName ?? file, res.code, res.stderr);
   return Buffer.concat(chunks).toString('utf8');
 }
 
