@@ -13,6 +13,7 @@ const COMMANDS: ReadonlyArray<{ verbs: string[]; load: () => Promise<Register> }
   { verbs: ['target'], load: async () => (await import('./commands/target.ts')).registerTargetCommands },
   { verbs: ['job'], load: async () => (await import('./commands/job.ts')).registerJobCommands },
   { verbs: ['sets'], load: async () => (await import('./commands/sets.ts')).registerSetsCommands },
+  { verbs: ['status'], load: async () => (await import('./commands/status.ts')).registerStatusCommand },
   { verbs: ['verify'], load: async () => (await import('./commands/verify.ts')).registerVerifyCommand },
   { verbs: ['restore'], load: async () => (await import('./commands/restore.ts')).registerRestoreCommand },
   { verbs: ['catalog'], load: async () => (await import('./commands/catalog.ts')).registerCatalogCommands },

@@ -24,10 +24,11 @@ export function openEngine(ctx: CoreContext, source: ConfigRecord): DatabaseEngi
 }
 
 /** Opens a target through its driver, wrapped in the decorators every driver gets: retry, bandwidth cap. */
-export async function openTarget(ctx: CoreContext, target: ConfigRecord): Promise<Target> {
+/** Opens a configured target; `mediaId` opens the medium holding one copy (see TargetOpenContext). */
+export async function openTarget(ctx: CoreContext, target: ConfigRecord, { mediaId = null }: { mediaId?: string | null } = {}): Promise<Target> {
   const driver = targetDriver(target.kind);
   const config = parseConfig(driver.configSchema, target, 'target');
-  const opened = await driver.open(config, { secret: target.secret ? ctx.secrets.open(target.secret) : null, home: ctx.home.root, name: target.name });
+  const opened = await driver.open(config, { secret: target.secret ? ctx.secrets.open(target.secret) : null, home: ctx.home.root, name: target.name, mediaId });
   return decorateTarget(opened, config as TargetLimits);
 }
 

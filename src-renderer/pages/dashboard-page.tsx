@@ -12,20 +12,13 @@ export function DashboardPage() {
   const startRestore = useApp((s) => s.startRestore);
   const go = useApp((s) => s.go);
   const q = useQuery(async () => {
-    const [board, alerts, restores, sets, targets] = await Promise.all([
+    const [board, alerts, restores] = await Promise.all([
       api.status.dashboard.query(), api.alerts.list.query({ status: 'open', limit: 20 }), api.ui.restores.query({ limit: 200 }),
-      api.sets.list.query({}), api.targets.list.query(),
     ]);
-    return { board, alerts, restores, sets, targets };
+    return { board, alerts, restores };
   });
   const d = q.data;
   const lastRestore = (server: string, database: string) => d?.restores.find((r) => r.status === 'succeeded' && r.database === database && r.server === server);
-  // An offline copy is a present copy of the newest set on a removable (USB rotation) target.
-  const offline = (server: string, database: string) => {
-    const newest = d?.sets.filter((s) => s.server === server && s.database === database).at(-1);
-    const usb = new Map((d?.targets ?? []).filter((t) => t.kind === 'usb').map((t) => [t.id, t.name]));
-    return newest?.copies.filter((c) => c.status === 'present' && usb.has(c.targetId)).map((c) => usb.get(c.targetId)!) ?? [];
-  };
   const overall = d?.board.tray === 'red' ? 'failing' : d?.board.tray === 'amber' ? 'warning' : 'ok';
   return (
     <Page title="Dashboard" intro="Every protected database: how recent its last good backup is, and how long a restore took."
@@ -52,7 +45,7 @@ export function DashboardPage() {
             <Table.Tr>
               <Table.Th>Database</Table.Th><Table.Th>Status</Table.Th><Table.Th>Recovery point (now / objective)</Table.Th>
               <Table.Th>Last restore time (measured / objective)</Table.Th><Table.Th>Last run</Table.Th><Table.Th>Next run</Table.Th>
-              <Table.Th>Copies</Table.Th><Table.Th>Offline copy</Table.Th><Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
+              <Table.Th>Copies (3-2-1-1-0)</Table.Th><Table.Th>Offline copy</Table.Th><Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -73,10 +66,15 @@ export function DashboardPage() {
                   </Table.Td>
                   <Table.Td>{r.lastRun ? <><StatusWord status={r.lastRun.status} size="md" /><Text size="sm">{ago(r.lastRun.finishedAt ?? r.lastRun.startedAt)}</Text></> : <Text>never</Text>}</Table.Td>
                   <Table.Td><Text>{r.nextRunAt ? when(r.nextRunAt) : 'not scheduled'}</Text></Table.Td>
-                  <Table.Td><Text>{r.copies === 0 ? '\u2716 none' : `${r.copies} ${r.copies === 1 ? 'copy' : 'copies'}`}</Text></Table.Td>
-                  <Table.Td>{offline(r.server, r.database).length
-                    ? <Text>{'\u2714 '}on {offline(r.server, r.database).join(', ')}</Text>
-                    : <><Text>{'\u2716 none'}</Text><Text size="sm" c="dimmed">the newest backup is on no USB rotation disk</Text></>}</Table.Td>
+                  <Table.Td>
+                    <Text>{r.rule.copies === 0 ? '\u2716 none' : `${r.rule.copies} ${r.rule.copies === 1 ? 'copy' : 'copies'} on ${r.rule.media.length} ${r.rule.media.length === 1 ? 'medium' : 'media'}`}</Text>
+                    {r.rule.met.all
+                      ? <Text size="sm">{'\u2714 '}3-2-1-1-0 met</Text>
+                      : <Text size="sm" c="dimmed" title={r.rule.missing.join('\n')}>{'\u2716 '}3-2-1-1-0: {r.rule.missing.map((m) => m.split(':')[0]).join(', ')} missing</Text>}
+                  </Table.Td>
+                  <Table.Td>{r.rule.offline[0]
+                    ? <><Text>{'\u2714 '}{r.rule.offline[0].disk ? `disk ${r.rule.offline[0].disk}` : r.rule.offline[0].target}</Text><Text size="sm" c="dimmed">set of {when(r.rule.offline[0].finishedAt)}</Text></>
+                    : <><Text>{'\u2716 none'}</Text><Text size="sm" c="dimmed">no copy is on a rotation disk taken off site</Text></>}</Table.Td>
                   <Table.Td><Button variant="light" onClick={() => startRestore({ server: r.server, database: r.database })} aria-label={`Restore ${r.database}`}>Restore…</Button></Table.Td>
                 </Table.Tr>
               );

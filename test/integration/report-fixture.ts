@@ -62,7 +62,7 @@ export async function buildSite(ctx: CoreContext): Promise<Fixture> {
     };
     const manifestSha256 = hex();
     const targetIds = jobId === job.id ? [nas.id, usb.id] : [nas.id];
-    const rec = ctx.catalog.sets.record({ manifest, path: `lifeboat/${server}/${database}/x_full`, manifestSha256, runId, jobId, copies: targetIds.map((targetId) => ({ targetId })) });
+    const rec = ctx.catalog.sets.record({ manifest, path: `lifeboat/${server}/${database}/x_full`, manifestSha256, runId, jobId, copies: targetIds.map((targetId) => ({ targetId, mediaId: targetId === usb.id ? 'disk-7f3a' : null })) });
     for (const c of rec.copies) ctx.catalog.verifications.add({ setId, copyId: c.id, level: 1, result: 'passed', startedAt: now, finishedAt: now, triggeredBy: 'backup:schedule', runId, detail: {} });
     ctx.catalog.verifications.add({ setId, copyId: null, level: 2, result: 'passed', startedAt: now, finishedAt: now, triggeredBy: 'backup:schedule', runId, detail: {} });
     ctx.catalog.runs.finish(runId, { status: 'succeeded' });

@@ -36,6 +36,15 @@ export class VerificationsRepo {
     const r = this.#db.prepare('SELECT * FROM verifications WHERE set_id = ? AND copy_id IS ? AND level = ? ORDER BY finished_at DESC, id DESC LIMIT 1').get(setId, copyId, level) as Row | undefined;
     return r ? map(r) : undefined;
   }
+
+  /** The latest result of each check (per set, copy and level, as `latest` picks it) of one database's sets, in one query. */
+  latestForDatabase(server: string, database: string): VerificationRecord[] {
+    return (this.#db.prepare(`SELECT v.* FROM verifications v JOIN sets s ON s.id = v.set_id
+      WHERE s.server = ? AND s.database_name = ? AND NOT EXISTS (
+        SELECT 1 FROM verifications w WHERE w.set_id = v.set_id AND w.copy_id IS v.copy_id AND w.level = v.level
+          AND (w.finished_at > v.finished_at OR (w.finished_at = v.finished_at AND w.id > v.id)))
+      ORDER BY v.finished_at, v.id`).all(server, database) as Row[]).map(map);
+  }
 }
 
 function map(r: Row): VerificationRecord {

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { JobRecord } from '../catalog/jobs-repo.ts';
 import { rpoState } from './live-rpo.ts';
+import { copyRule, type CopyRule } from './copy-rule.ts';
 
 export type StatusWord = 'ok' | 'running' | 'warning' | 'failing' | 'unprotected';
 
@@ -20,6 +21,8 @@ export interface DatabaseStatus {
   nextRunAt: string | null;
   /** Copies present of the newest set, and on how many targets. */
   copies: number;
+  /** 3-2-1-1-0: copies, media, off site, offline, errors (see copy-rule.ts). */
+  rule: CopyRule;
   openAlerts: number;
 }
 
@@ -47,6 +50,7 @@ export function databaseStatuses(catalog: Catalog, now: Date, nextRuns: (job: Jo
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     const last = runs[0] ?? null;
     const newestSet = catalog.sets.list({ server, database }).at(-1);
+    const rule = copyRule(catalog, server, database);
     const next = dbJobs.flatMap((j) => { try { return nextRuns(j); } catch { return []; } }).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
     const alerts = openAlerts.filter((a) => a.detail.database === database && (a.detail.server === undefined || a.detail.server === server));
     let status: StatusWord = 'ok';
@@ -66,7 +70,8 @@ export function databaseStatuses(catalog: Catalog, now: Date, nextRuns: (job: Jo
       rpoBreached: rpo.breached, newestVerifiedAt: rpo.newestVerifiedAt,
       lastRun: last ? { runId: last.id, status: last.status, trigger: last.trigger, startedAt: last.startedAt, finishedAt: last.finishedAt, errorMessage: last.errorMessage } : null,
       nextRunAt: next ? next.toISOString() : null,
-      copies: newestSet ? newestSet.copies.filter((c) => c.status === 'present').length : 0,
+      copies: rule.copies,
+      rule,
       openAlerts: alerts.length,
     };
   });

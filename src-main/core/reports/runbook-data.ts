@@ -2,6 +2,8 @@ import type { CoreContext } from '../context.ts';
 import type { SetRecord } from '../catalog/sets-repo.ts';
 import { formatSeconds, protectedDatabases, recoveryOrder } from './inventory.ts';
 import { manualRestoreSteps, type ManualStep } from './manual-steps.ts';
+import { copyRule } from '../objectives/copy-rule.ts';
+import { TARGET_DRIVERS } from '../targets/registry.ts';
 
 export interface Contact { role: string; name: string; phone?: string; email?: string; alternate?: string }
 
@@ -41,10 +43,6 @@ export interface RunbookData {
   recipients: string[];
   keyEscrow: string | null;
   databases: RunbookDatabase[];
-}
-
-function isOffline(kind: string, config: Record<string, unknown>): boolean {
-  return kind === 'usb' || config.removable === true || config.offline === true;
 }
 
 function parseContacts(text: string | undefined): Contact[] {
@@ -90,10 +88,9 @@ export function collectRunbookData(ctx: CoreContext, opts: { runbookId: string; 
       for (const r of j.options.recipients ?? []) recipients.add(r);
     }
     for (const s of sets) schemes.add(s.encryption === 'age-x25519' ? 'recipients' : s.encryption === 'age-scrypt' ? 'passphrase' : 'none');
-    const offlineCopies = sets.flatMap((s) => s.copies.filter((c) => {
-      const t = targets.get(c.targetId);
-      return c.status === 'present' && t && isOffline(t.kind, t.config);
-    }).map((c) => ({ setId: s.id, finishedAt: s.finishedAt, target: targets.get(c.targetId)!.name }))).reverse();
+    // Offline: on a rotated disk taken off site, out of reach of whatever compromised this network.
+    const offlineCopies = copyRule(ctx.catalog, d.server, d.database).offline
+      .map((c) => ({ setId: c.setId, finishedAt: c.finishedAt, target: c.disk ? `${c.target} (disk ${c.disk})` : c.target }));
     const ids = [...d.targets.map((t) => t.id), ...sets.map((s) => s.id), ...sets.flatMap((s) => s.copies.map((c) => c.mediaId ?? '')).filter(Boolean)];
     const mediaLines = media.flatMap((m) => m.rows.filter((r) => Object.values(r).some((v) => typeof v === 'string' && ids.includes(v)))
       .map((r) => `${m.table}: ${[...m.columns].sort((x, y) => Number(y === 'label') - Number(x === 'label')).map((c) => `${c}=${r[c] ?? ''}`).join(', ')}`));
@@ -107,7 +104,7 @@ export function collectRunbookData(ctx: CoreContext, opts: { runbookId: string; 
       order: i + 1, server: d.server, database: d.database, engine: d.engine, host: d.host, port, classification: d.classification, criticality: d.criticality, owner: d.owner,
       rpo: formatSeconds(d.rpoSeconds), rto: formatSeconds(d.rtoSeconds),
       jobs: d.jobs.map((j) => ({ name: j.name, schedule: j.schedule, encryption: j.options.encryption, recipients: j.options.recipients ?? [] })),
-      targets: d.targets.map((t) => ({ name: t.name, kind: t.kind, location: t.location, offline: isOffline(t.kind, targets.get(t.id)?.config ?? {}) })),
+      targets: d.targets.map((t) => ({ name: t.name, kind: t.kind, location: t.location, offline: TARGET_DRIVERS[t.kind]?.removable ?? false })),
       lastGood: last ? {
         setId: last.id, type: last.type, finishedAt: last.finishedAt, path: last.path, encryption: last.encryption,
         artifacts: last.artifacts.map((a) => ({ name: a.name, bytes: a.bytes, sha256: a.sha256 })),

@@ -104,7 +104,7 @@ export async function restoreSet(ctx: CoreContext, req: RestoreRequest): Promise
     }
     const targetBySet = new Map<string, Target>();
     for (let i = 0; i < plan.length; i++) {
-      const t = await openTarget(ctx, ctx.catalog.targets.get(gates[i]!.copy.targetId));
+      const t = await openTarget(ctx, ctx.catalog.targets.get(gates[i]!.copy.targetId), { mediaId: gates[i]!.copy.mediaId });
       targets.push(t);
       targetBySet.set(plan[i]!.id, t);
     }

@@ -168,19 +168,11 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     result.warnings.push(...outcome.warnings);
     ctx.catalog.runs.endPhase(runId, dumpPhase, { status: 'succeeded', bytes: result.bytes });
 
-    // Verify every copy (L1), then the engine's own check (L2) on one good copy.
+    // Verify every copy (L1) and, meanwhile, the engine's own check (L2) on the first copy; L2 stands only for a copy
+    // that L1 passed, so when that one fails it is repeated on the first copy that passed.
     const verifyPhase = ctx.catalog.runs.beginPhase(runId, 'verify');
     ctx.events.emitEvent('run.progress', { runId, phase: 'verify' });
     const verifiedAt = new Date().toISOString();
-    const checks = new Map<LiveTarget, CopyCheck>();
-    // Every copy is read back at once: each target is a disk or a server of its own.
-    await Promise.all(live.filter((x) => !x.error).map(async (l) => {
-      const check = await checkCopy(l.target, setDir!, artifacts);
-      checks.set(l, check);
-      if (!check.ok) l.error = new LifeboatError('VERIFY_MISMATCH', { verb: 'verify', thing: 'copy', where: `${l.rec.name}: ${setDir}`, cause: check.problem ?? 'mismatch' });
-    }));
-    const good = live.filter((l) => !l.error);
-    if (good.length === 0) throw firstError(live)!;
     const manifestDraft = (finishedAt: string): Manifest => ({
       format: 'lifeboat-set', formatVersion: 1, setId, engine: engine!.kind, server: spec.source.name, database: spec.database,
       serverVersion: outcome.serverVersion, type: outcome.type, parentSetId: outcome.parentSetId ?? resolved.parentSetId,
@@ -190,10 +182,27 @@ export async function runBackup(ctx: CoreContext, spec: BackupSpec): Promise<Bac
     });
     // L2 reads the stored bytes back through decryption, with the key the run sealed each file with: so also a set
     // encrypted to recipients, of whose keys Lifeboat holds only the public half (a later verify needs the identity).
-    const l2 = await engine.verify({
+    const engineCheck = (l: LiveTarget) => engine!.verify({
       manifest: manifestDraft(new Date().toISOString()), workDir,
-      openArtifact: (name) => openArtifact(good[0]!.target, setDir!, artifacts.find((x) => x.name === name)!, keysFor(spec.encryption, fileKeys.get(name))),
+      openArtifact: (name) => openArtifact(l.target, setDir!, artifacts.find((x) => x.name === name)!, keysFor(spec.encryption, fileKeys.get(name))),
     });
+    const first = live.find((l) => !l.error);
+    if (!first) throw firstError(live)!;
+    const firstCheck = engineCheck(first);
+    firstCheck.catch(() => undefined);
+    const checks = new Map<LiveTarget, CopyCheck>();
+    // Every copy is read back at once: each target is a disk or a server of its own.
+    await Promise.all(live.filter((x) => !x.error).map(async (l) => {
+      const check = await checkCopy(l.target, setDir!, artifacts);
+      checks.set(l, check);
+      if (!check.ok) l.error = new LifeboatError('VERIFY_MISMATCH', { verb: 'verify', thing: 'copy', where: `${l.rec.name}: ${setDir}`, cause: check.problem ?? 'mismatch' });
+    }));
+    const good = live.filter((l) => !l.error);
+    if (good.length === 0) {
+      await firstCheck.catch(() => undefined);
+      throw firstError(live)!;
+    }
+    const l2 = good[0] === first ? await firstCheck : await firstCheck.catch(() => undefined).then(() => engineCheck(good[0]!));
     if (!l2.ok) throw new LifeboatError('VERIFY_MISMATCH', { verb: 'verify', thing: 'set', where: setDir, cause: `engine check failed: ${l2.message ?? 'unknown'}` });
     ctx.catalog.runs.endPhase(runId, verifyPhase, { status: 'succeeded' });
 

@@ -13,12 +13,21 @@ export interface TargetOpenContext {
   home: string;
   /** The target's name in the catalog, for hints that name the command to run (absent for an unsaved target). */
   name?: string;
+  /**
+   * The medium holding a particular copy (copies.media_id, a disk of a rotation set): a driver with removable
+   * media opens that one or fails with MEDIA_ABSENT, so a copy is never judged on another disk of its set.
+   */
+  mediaId?: string | null;
 }
 
 /** A driver: a config schema, a factory, and whether it declares a secret. One line per driver below. */
 export interface TargetDriver<C = unknown> {
   kind: string;
   describe: string;
+  /** What the copies are kept on, in words: copies on two different media count twice in the 3-2-1-1-0 rule. */
+  medium: string;
+  /** Its disks are taken away (rotated, carried off site): a copy on one that is away is the offline copy. */
+  removable: boolean;
   configSchema: z.ZodType<C>;
   open(config: C, ctx: TargetOpenContext): Promise<Target>;
 }

@@ -14,6 +14,8 @@ export interface CopyVerification {
   copyId: string;
   targetId: string;
   targetName: string;
+  /** The rotated disk holding the copy, when it is on one. */
+  mediaId: string | null;
   ok: boolean;
   /** 'mismatch': bytes differ or are missing; 'unreachable': the target could not be read. */
   failure: 'mismatch' | 'unreachable' | null;
@@ -50,18 +52,24 @@ export async function verifySet(ctx: CoreContext, setId: string, opts: { engineL
     const started = new Date().toISOString();
     let cv: CopyVerification;
     if (!rec) {
-      cv = { copyId: copy.id, targetId: copy.targetId, targetName: copy.targetId, ok: false, failure: 'unreachable', problem: 'the target is no longer configured', artifacts: [] };
+      cv = { copyId: copy.id, targetId: copy.targetId, targetName: copy.targetId, mediaId: copy.mediaId, ok: false, failure: 'unreachable', problem: 'the target is no longer configured', artifacts: [] };
     } else {
       try {
-        const target = await openTarget(ctx, rec);
+        const target = await openTarget(ctx, rec, { mediaId: copy.mediaId });
         try {
           const check = await checkCopy(target, set.path, set.artifacts);
-          cv = { copyId: copy.id, targetId: rec.id, targetName: rec.name, ok: check.ok, failure: check.ok ? null : 'mismatch', problem: check.problem, artifacts: check.artifacts };
+          cv = { copyId: copy.id, targetId: rec.id, targetName: rec.name, mediaId: copy.mediaId, ok: check.ok, failure: check.ok ? null : 'mismatch', problem: check.problem, artifacts: check.artifacts };
         } finally {
           await target.close();
         }
       } catch (err) {
-        cv = { copyId: copy.id, targetId: rec.id, targetName: rec.name, ok: false, failure: 'unreachable', problem: causeOf(err), artifacts: [] };
+        cv = { copyId: copy.id, targetId: rec.id, targetName: rec.name, mediaId: copy.mediaId, ok: false, failure: 'unreachable', problem: causeOf(err), artifacts: [] };
+        // A rotated disk that is away (off site, in the other drawer) is where it should be: nothing is judged.
+        if (copy.mediaId && isLifeboatError(err, 'MEDIA_ABSENT')) {
+          const label = ctx.catalog.media.find(copy.mediaId)?.label ?? copy.mediaId;
+          out.copies.push({ ...cv, problem: `disk '${label}', which holds this copy, is not plugged in (not checked)` });
+          continue;
+        }
       }
     }
     ctx.catalog.verifications.add({
@@ -93,7 +101,7 @@ async function engineVerify(ctx: CoreContext, set: SetRecord, copy: CopyVerifica
   const workDir = path.join(ctx.home.work, `verify-${set.id}-${process.pid}`);
   fs.mkdirSync(workDir, { recursive: true, mode: 0o700 });
   const engine = openEngine(ctx, source);
-  const target = await openTarget(ctx, ctx.catalog.targets.get(copy.targetId));
+  const target = await openTarget(ctx, ctx.catalog.targets.get(copy.targetId), { mediaId: copy.mediaId });
   try {
     const r = await engine.verify({
       manifest: setManifest(set), workDir,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import type { TargetDriver } from '../registry.ts';
 import { targetLimitsShape } from '../decorators/target-limits.ts';
+import { targetPlacementShape } from '../target-placement.ts';
 import { LifeboatError } from '../../errors/lifeboat-error.ts';
 import { FINGERPRINT_PATTERN } from './host-key.ts';
 import type { SftpAuth, SftpConfig } from './sftp-target.ts';
@@ -19,12 +20,14 @@ const configSchema = z.object({
   // No progress (no write acknowledged, no block read, no answer) for this long fails the operation as
   // TARGET_UNREACHABLE, which is retried; 0 turns the watchdog off. Fractions are for tests.
   stallSeconds: z.coerce.number().min(0).max(3600).default(60),
-  ...targetLimitsShape,
+  ...targetLimitsShape, ...targetPlacementShape,
 });
 
 export const sftpDriver: TargetDriver<SftpConfig> = {
   kind: 'sftp',
   describe: 'a folder on an SSH server (NAS, Linux host); password or key login, pinned host key',
+  medium: 'an SSH server',
+  removable: false,
   configSchema: configSchema as z.ZodType<SftpConfig>,
   async open(config, ctx) {
     const auth: SftpAuth = {};

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TargetDriver } from '../registry.ts';
 import { targetLimitsShape } from '../decorators/target-limits.ts';
+import { targetPlacementShape } from '../target-placement.ts';
 import { LifeboatError } from '../../errors/lifeboat-error.ts';
 import { SmbClientTarget } from './smbclient-target.ts';
 import { applyUncCredentials, uncPath, UncFolderTarget } from './unc-target.ts';
@@ -30,12 +31,14 @@ const configSchema = z.object({
   domain: z.string().optional(),
   encrypt: flag.default(false),
   smbclient: z.string().default('smbclient'),
-  ...targetLimitsShape,
+  ...targetLimitsShape, ...targetPlacementShape,
 });
 
 export const smbDriver: TargetDriver<SmbConfig> = {
   kind: 'smb',
   describe: 'a Windows or Samba share (SMB3, signing; encryption on request)',
+  medium: 'a network share',
+  removable: false,
   configSchema: configSchema as z.ZodType<SmbConfig>,
   async open(config, ctx) {
     if (!ctx.secret) throw new LifeboatError('CONFIG_INVALID', { verb: 'open', thing: 'SMB target', where: `//${config.host}/${config.share}`, cause: 'it needs a password (the secret)' });

@@ -24,9 +24,16 @@ export class UsbTarget implements Target {
     this.location = `usb:${disk.set}/${disk.label} (${disk.mount})`;
   }
 
-  static async open(set: string, mounts: string[]): Promise<UsbTarget> {
+  /** The first disk of the set that is present, or with `diskId`, that disk only. */
+  static async open(set: string, mounts: string[], diskId: string | null = null): Promise<UsbTarget> {
     const disks = await presentDisks(set, mounts);
-    const disk = disks[0];
+    const disk = diskId ? disks.find((d) => d.id === diskId) : disks[0];
+    if (!disk && diskId) {
+      throw new LifeboatError('MEDIA_ABSENT', {
+        verb: 'read from', thing: 'rotation set', where: set, cause: `the disk holding this copy (${diskId}) is not plugged in`,
+        hint: 'plug that disk in (see "lifeboat media list" for its label), or use another copy', details: { set, disk: diskId, probed: mounts },
+      });
+    }
     if (!disk) {
       throw new LifeboatError('MEDIA_ABSENT', {
         verb: 'write to', thing: 'rotation set', where: set, cause: `no disk of set ${set} present`,
