@@ -98,8 +98,8 @@ export function runTool(file: string, args: string[], opts: ToolOptions & { stdi
 
 /**
  * Runs a tool to completion and returns stdout as text. A failing input (a copy that does not decrypt or
- * decompress) rejects with its own error, the cause the tool's death only follows from; otherwise a non-zero
- * exit throws ToolExitError.
+ * decompress) rejects with its own error, whatever the tool then did; otherwise a non-zero exit throws
+ * ToolExitError.
  */
 export async function toolOutput(file: string, args: string[], opts: ToolOptions & { stdin?: Readable } = {}): Promise<string> {
   let inputError: Error | null = null;
@@ -110,7 +110,9 @@ export async function toolOutput(file: string, args: string[], opts: ToolOptions
   // The output's failure is the exit judged below; unheard, it would be an uncaught exception.
   run.stdout.on('error', () => undefined);
   const res = await run.exit;
-  if (res.code !== 0) throw inputError ?? new ToolExitError(opts.toolName ?? file, res.code, res.stderr);
+  // A tool that met the end of a failed input early may well exit 0: what it printed is of a truncated input.
+  if (inputError) throw inputError;
+  if (res.code !== 0) throw new ToolExitError(opts.toolName ?? file, res.code, res.stderr);
   return Buffer.concat(chunks).toString('utf8');
 }
 
