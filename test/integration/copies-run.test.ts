@@ -130,8 +130,15 @@ describe('a job with several targets', () => {
     back(d2);
     expect(v2.code).toBe(3);
     expect(v2.stdout).toContain('copy on disk: MISMATCH');
-    expect(v2.stdout).toContain("copy on rotation: UNREADABLE — disk 'Tuesday', which holds this copy, is not plugged in (not checked)");
+    expect(v2.stdout).toContain("copy on rotation: AWAY — disk 'Tuesday', which holds this copy, is not plugged in (not checked)");
     expect((await status()).rule.errors).toEqual(s.rule.errors);
+    // Nor does it fail a set whose other copy is good.
+    away(d1);
+    const v3 = await runCli(home, ['verify', first]);
+    back(d1);
+    expect(v3.code, v3.stdout).toBe(0);
+    expect(v3.stdout).toContain(`${first} (historian): OK`);
+    expect(v3.stdout).toContain("copy on rotation: AWAY — disk 'Monday', which holds this copy, is not plugged in (not checked)");
   });
 });
 

@@ -36,7 +36,7 @@ export function registerVerifyCommand(program: Command): void {
       });
       out.result({ runId, results }, () => results.flatMap((r) => [
         `${r.setId} (${r.database}): ${r.ok ? 'OK' : 'FAILED'}`,
-        ...r.copies.map((c) => `  copy on ${c.targetName}: ${c.ok ? `${c.artifacts.length} file(s) match their SHA-256` : `${c.failure === 'mismatch' ? 'MISMATCH' : 'UNREADABLE'} — ${c.problem}`}`),
+        ...r.copies.map((c) => `  copy on ${c.targetName}: ${c.ok ? `${c.artifacts.length} file(s) match their SHA-256` : `${c.failure === 'mismatch' ? 'MISMATCH' : c.failure === 'away' ? 'AWAY' : 'UNREADABLE'} — ${c.problem}`}`),
         ...(r.engine ? [`  engine check: ${r.engine.skipped ? `skipped (${r.engine.skipped})` : r.engine.ok ? 'passed' : `FAILED — ${r.engine.message}`}`] : []),
       ]));
       const bad = results.filter((r) => !r.ok);

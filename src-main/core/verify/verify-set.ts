@@ -17,8 +17,11 @@ export interface CopyVerification {
   /** The rotated disk holding the copy, when it is on one. */
   mediaId: string | null;
   ok: boolean;
-  /** 'mismatch': bytes differ or are missing; 'unreachable': the target could not be read. */
-  failure: 'mismatch' | 'unreachable' | null;
+  /**
+   * 'mismatch': bytes differ or are missing; 'unreachable': the target could not be read; 'away': on a rotated
+   * disk that is not plugged in, so not checked, and neither recorded nor counted against the set.
+   */
+  failure: 'mismatch' | 'unreachable' | 'away' | null;
   problem: string | null;
   artifacts: ArtifactCheck[];
 }
@@ -50,24 +53,25 @@ export async function verifySet(ctx: CoreContext, setId: string, opts: { engineL
   for (const copy of set.copies.filter((c) => c.status === 'present' && (!opts.onlyCopyIds || opts.onlyCopyIds.includes(c.id)))) {
     const rec = ctx.catalog.targets.find(copy.targetId);
     const started = new Date().toISOString();
+    const which = { copyId: copy.id, targetId: rec?.id ?? copy.targetId, targetName: rec?.name ?? copy.targetId, mediaId: copy.mediaId };
     let cv: CopyVerification;
     if (!rec) {
-      cv = { copyId: copy.id, targetId: copy.targetId, targetName: copy.targetId, mediaId: copy.mediaId, ok: false, failure: 'unreachable', problem: 'the target is no longer configured', artifacts: [] };
+      cv = { ...which, ok: false, failure: 'unreachable', problem: 'the target is no longer configured', artifacts: [] };
     } else {
       try {
         const target = await openTarget(ctx, rec, { mediaId: copy.mediaId });
         try {
           const check = await checkCopy(target, set.path, set.artifacts);
-          cv = { copyId: copy.id, targetId: rec.id, targetName: rec.name, mediaId: copy.mediaId, ok: check.ok, failure: check.ok ? null : 'mismatch', problem: check.problem, artifacts: check.artifacts };
+          cv = { ...which, ok: check.ok, failure: check.ok ? null : 'mismatch', problem: check.problem, artifacts: check.artifacts };
         } finally {
           await target.close();
         }
       } catch (err) {
-        cv = { copyId: copy.id, targetId: rec.id, targetName: rec.name, mediaId: copy.mediaId, ok: false, failure: 'unreachable', problem: causeOf(err), artifacts: [] };
+        cv = { ...which, ok: false, failure: 'unreachable', problem: causeOf(err), artifacts: [] };
         // A rotated disk that is away (off site, in the other drawer) is where it should be: nothing is judged.
         if (copy.mediaId && isLifeboatError(err, 'MEDIA_ABSENT')) {
           const label = ctx.catalog.media.find(copy.mediaId)?.label ?? copy.mediaId;
-          out.copies.push({ ...cv, problem: `disk '${label}', which holds this copy, is not plugged in (not checked)` });
+          out.copies.push({ ...cv, failure: 'away', problem: `disk '${label}', which holds this copy, is not plugged in (not checked)` });
           continue;
         }
       }
@@ -79,11 +83,9 @@ export async function verifySet(ctx: CoreContext, setId: string, opts: { engineL
     });
     out.copies.push(cv);
   }
-  if (out.copies.length === 0) {
-    out.ok = false;
-  } else {
-    out.ok = out.copies.every((c) => c.ok);
-  }
+  // A set is verified by the copies that could be checked; one whose every copy is away is not verified.
+  const judged = out.copies.filter((c) => c.failure !== 'away');
+  out.ok = judged.length > 0 && judged.every((c) => c.ok);
   const good = out.copies.find((c) => c.ok);
   if (opts.engineLevel && good) out.engine = await engineVerify(ctx, set, good, opts);
   if (out.engine && !out.engine.ok) out.ok = false;
@@ -137,7 +139,7 @@ export async function verifySets(ctx: CoreContext, setIds: string[], opts: { eng
     }
     const bad = results.find((r) => !r.ok);
     if (bad) {
-      const copy = bad.copies.find((c) => !c.ok);
+      const copy = bad.copies.find((c) => !c.ok && c.failure !== 'away') ?? bad.copies.find((c) => !c.ok);
       const mismatch = bad.copies.some((c) => c.failure === 'mismatch') || (bad.engine !== null && !bad.engine.ok);
       const e = new LifeboatError(mismatch ? 'VERIFY_MISMATCH' : 'TARGET_UNREACHABLE', {
         verb: 'verify', thing: 'set', where: `${bad.setId} (${bad.database})`,
