@@ -70,7 +70,7 @@ export function DashboardPage() {
                     <Text>{r.rule.copies === 0 ? '\u2716 none' : `${r.rule.copies} ${r.rule.copies === 1 ? 'copy' : 'copies'} on ${r.rule.media.length} ${r.rule.media.length === 1 ? 'medium' : 'media'}`}</Text>
                     {r.rule.met.all
                       ? <Text size="sm">{'\u2714 '}3-2-1-1-0 met</Text>
-                      : <Text size="sm" c="dimmed" title={r.rule.missing.join('\n')}>{'\u2716 '}3-2-1-1-0: {r.rule.missing.map((m) => m.split(':')[0]).join(', ')} missing</Text>}
+                      : <Text size="sm" c="dimmed" title={r.rule.missing.join('\n')}>{'\u2716 '}3-2-1-1-0 lacks: {r.rule.missing.map((m) => m.split(':')[0]).join(', ')}</Text>}
                   </Table.Td>
                   <Table.Td>{r.rule.offline[0]
                     ? <><Text>{'\u2714 '}{r.rule.offline[0].disk ? `disk ${r.rule.offline[0].disk}` : r.rule.offline[0].target}</Text><Text size="sm" c="dimmed">set of {when(r.rule.offline[0].finishedAt)}</Text></>

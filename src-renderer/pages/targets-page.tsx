@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Code, Group, PasswordInput, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Code, Group, PasswordInput, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { Page } from '../components/page.tsx';
 import { ProblemNotice } from '../components/problem-notice.tsx';
 import { StatusWord } from '../components/status-word.tsx';
@@ -25,6 +25,7 @@ export function TargetsPage() {
   const kinds = useQuery(() => api.targets.kinds.query());
   const [kind, setKind] = useState<(typeof KINDS)[number]['value']>('folder');
   const [form, setForm] = useState({ name: '', path: '', host: '', port: '22', username: '', password: '', share: '', domain: '', set: '', mounts: '' });
+  const [offsite, setOffsite] = useState(false);
   const [outcome, setOutcome] = useState<TestOutcome | null>(null);
   const driver = KINDS.find((k) => k.value === kind)!.driver;
   const available = (kinds.data ?? []).some((k) => k.kind === driver);
@@ -48,7 +49,8 @@ export function TargetsPage() {
       : driver === 'usb' ? { set: form.set, ...(form.mounts.trim() ? { mounts: form.mounts } : {}) }
       : driver === 'smb' ? { host: form.host, port: Number(form.port), share: form.share, path: form.path, username: form.username, ...(form.domain ? { domain: form.domain } : {}) }
       : { host: form.host, port: Number(form.port), username: form.username, path: form.path };
-    await api.targets.add.mutate({ name: form.name, kind: driver, config, ...(form.password ? { secret: form.password } : {}) });
+    // A rotation set's disks are off site when ejected; any other target is off site where it stands.
+    await api.targets.add.mutate({ name: form.name, kind: driver, config: { ...config, ...(offsite && driver !== 'usb' ? { offsite: true } : {}) }, ...(form.password ? { secret: form.password } : {}) });
     await runTest(form.name);
   });
   const approve = useAction(async (name: string, fingerprint: string) => {
@@ -95,6 +97,10 @@ export function TargetsPage() {
               </Group>
             )}
           </SimpleGrid>
+          {driver !== 'usb' ? (
+            <Checkbox size="md" label="Kept off site (in another building or at another site)" checked={offsite} onChange={(e) => setOffsite(e.currentTarget.checked)}
+              description="Its copies then count as the off-site copy of the 3-2-1-1-0 rule" />
+          ) : null}
           <Group><Button type="submit" size="lg" loading={save.busy} disabled={!available}>Save and test</Button></Group>
           <ProblemNotice problem={save.error} title="The target could not be saved" />
         </Stack>

@@ -89,11 +89,13 @@ describe('the operator console', { timeout: 180_000 }, () => {
     await screenshot(page, '02-sources');
   });
 
-  it('adds and tests a folder target showing its free space', async () => {
+  it('adds and tests a folder target (kept off site) showing its free space', async () => {
     await nav('Targets');
     const form = page.getByRole('form', { name: 'Add a target' });
     await form.getByRole('textbox', { name: /^Name/ }).fill('disk');
     await form.getByRole('textbox', { name: /^Folder/ }).fill(folder);
+    // Declared off site: its copies then count as the off-site copy on the dashboard.
+    await form.getByRole('checkbox', { name: /^Kept off site/ }).check();
     await form.getByRole('button', { name: 'Save and test' }).click();
     await expect.poll(() => page.getByTestId('free-space').textContent(), { timeout: 30_000 }).toMatch(/\d+(\.\d)? (B|KB|MB|GB|TB)/);
     await screenshot(page, '03-targets');
@@ -135,7 +137,9 @@ describe('the operator console', { timeout: 180_000 }, () => {
     const row = page.getByTestId('db-row-plant');
     await expect.poll(() => row.locator('[data-status]').first().getAttribute('data-status'), { timeout: 30_000 }).toBe('ok');
     expect(await row.textContent()).toContain('OK');
-    expect(await row.textContent()).toContain('1 copy');
+    expect(await row.textContent()).toContain('1 copy on 1 medium');
+    // 3-2-1-1-0 with one target, declared off site: only the off-site copy and the checks hold.
+    expect(await row.textContent()).toContain('3-2-1-1-0 lacks: 3 copies, 2 media, 1 offline');
     // Readable from a step away: no status word may be cut off with an ellipsis.
     const clipped = await page.locator('[data-status]').evaluateAll((els) => els.filter((e) => {
       const label = e.querySelector('.mantine-Badge-label') ?? e;
