@@ -111,6 +111,18 @@ describe('audit report PDF', () => {
     expect(dense).toContain('OscarØlsen(oscar,operator)approvedrestore.overwriteplant-pg/mes');
   });
 
+  it('counts each database\'s copies by the 3-2-1-1-0 practice', () => {
+    const mes = report.data.copies.find((c) => c.database === 'mes')!;
+    // mes: a copy on the NAS and one on a rotated disk that is off site; every check passed.
+    expect(mes).toMatchObject({ copies: 2, media: ['an SSH server', 'removable disks'], errors: [], met: true, missing: [] });
+    expect(mes.offlineAt).toBe(mes.offsiteAt);
+    const his = report.data.copies.find((c) => c.database === 'HIS')!;
+    expect(his).toMatchObject({ copies: 1, media: ['an SSH server'], offsiteAt: null, offlineAt: null, met: false });
+    expect(dense).toContain('Copiesbythe3-2-1-1-0practice');
+    expect(dense).toMatch(/plant-pg\/mes2anSSHserver[\d:TZ-]+0met/);
+    expect(dense).toContain('lacks:3copies,2media,1offsite,1offline');
+  });
+
   it('lists the removable-media register with custody', () => {
     const m = report.data.media.find((t) => t.table === 'media')!;
     expect(m.columns.slice(0, 4)).toEqual(['label', 'id', 'set_name', 'off_site']);

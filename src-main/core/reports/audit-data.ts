@@ -3,6 +3,7 @@ import type { CheckpointRecord } from '../catalog/checkpoints-repo.ts';
 import type { ChainVerification } from '../audit/verify-chain.ts';
 import { dbKey, protectedDatabases, type ProtectedDatabase } from './inventory.ts';
 import { plannedRuns } from './planned-runs.ts';
+import { copyRule } from '../objectives/copy-rule.ts';
 
 export interface ReportPeriod { from: string; to: string }
 
@@ -23,6 +24,8 @@ export interface AuditReportData {
   verification: { setId: string; server: string; database: string; type: string; finishedAt: string; bytes: number; encryption: string; manifestSha256: string; artifacts: { name: string; bytes: number; sha256: string }[]; copies: { target: string; status: string; l1: string; l1At: string | null }[]; l2: string; l2At: string | null }[];
   drills: { id: string; server: string; database: string; setId: string | null; startedAt: string; status: string; restoreMs: number | null; rtoSeconds: number | null; withinObjective: boolean | null; achievedRpoMs: number | null; checks: number; error: string | null }[];
   restores: { id: string; startedAt: string; destination: string; mode: string; status: string; durationMs: number | null; requestedBy: string; setId: string | null; overrideReason: string | null; signatures: { id: string; fullName: string; userName: string; meaning: string; signedAt: string; reason: string }[] }[];
+  /** 3-2-1-1-0 per database as it stands when the report is made (copy-rule.ts). */
+  copies: { server: string; database: string; copies: number; media: string[]; offsiteAt: string | null; offlineAt: string | null; errors: string[]; met: boolean; missing: string[] }[];
   media: { table: string; columns: string[]; rows: string[][] }[];
   configChanges: { seq: number; at: string; actor: string; role: string | null; action: string; object: string | null; outcome: string; oldValue: string; newValue: string; reason: string | null }[];
   access: { users: { name: string; fullName: string; role: string }[]; failedLogins: number; refusals: number; lockouts: number; signatures: { id: string; fullName: string; userName: string; role: string; meaning: string; action: string; object: string; reason: string; signedAt: string; auditSeq: number; usedFor: string | null }[] };
@@ -137,6 +140,11 @@ export function collectAuditData(ctx: CoreContext, opts: { reportId: string; per
       };
     });
 
+  const copies: AuditReportData['copies'] = dbs.map((d) => {
+    const r = copyRule(ctx.catalog, d.server, d.database);
+    return { server: d.server, database: d.database, copies: r.copies, media: r.media, offsiteAt: r.offsite[0]?.finishedAt ?? null, offlineAt: r.offline[0]?.finishedAt ?? null, errors: r.errors, met: r.met.all, missing: r.missing };
+  });
+
   // Custody first: which disk, where it is (off site or not) and when it was last written and seen.
   const PREFERRED = ['label', 'id', 'set_name', 'off_site', 'off_site_at', 'first_write_at', 'last_write_at', 'last_seen_at'];
   const media = ctx.catalog.evidence.mediaTables().map((t) => {
@@ -159,7 +167,7 @@ export function collectAuditData(ctx: CoreContext, opts: { reportId: string; per
       server: d.server, database: d.database, engine: d.engine, host: d.host, classification: d.classification, criticality: d.criticality, owner: d.owner,
       rpoSeconds: d.rpoSeconds, rtoSeconds: d.rtoSeconds, jobs: d.jobs.map((j) => j.name), schedules: d.jobs.map((j) => j.schedule ?? 'manual'), targets: d.targets.map((t) => t.name),
     })),
-    schedule, failures, verification, drills, restores, media, configChanges,
+    schedule, failures, verification, drills, restores, copies, media, configChanges,
     access: {
       users: ctx.catalog.users.list().map((u) => ({ name: u.name, fullName: u.fullName, role: u.role })),
       failedLogins: periodEvents.filter((e) => e.action === 'auth.login' && e.outcome !== 'success').length,

@@ -86,7 +86,14 @@ export function renderAuditPdf(data: AuditReportData): Promise<Buffer> {
         r.signatures.length ? r.signatures.map((g) => `${g.fullName} (${g.userName}), ${g.meaning}, ${t(g.signedAt)}: ${g.reason}`).join('\n') : (r.mode === 'overwrite' ? status(false, 'no signature') : 'not required')]),
       [78, 60, 45, 48, 40, 55, '*']) : none('restores'),
 
-    { text: '7. Removable media register and custody', style: 'h1' },
+    { text: '7. Copies, removable media register and custody', style: 'h1' },
+    { text: 'Copies by the 3-2-1-1-0 practice, as they stand when this report was made', style: 'h2' },
+    { text: 'Industry practice, not regulation: 3 copies of the data (the database and 2 copies of its newest set), on 2 media, 1 off site, 1 offline (a rotated disk taken off site), 0 failed checks.', style: 'small' },
+    d.copies.length ? table(['Database', 'Copies of the newest set', 'Media', 'Off site (newest set)', 'Offline (newest set)', 'Failed checks', 'Result'],
+      d.copies.map((c) => [`${c.server}/${c.database}`, String(c.copies), c.media.join('\n') || '—', c.offsiteAt ? t(c.offsiteAt) : status(false, 'none'), c.offlineAt ? t(c.offlineAt) : status(false, 'none'),
+        c.errors.length ? c.errors.join('\n') : '0', c.met ? status(true, 'met') : status(false, `lacks: ${c.missing.map((m) => m.split(':')[0]).join(', ')}`)]),
+      [80, 45, 70, 60, 60, '*', 80]) : none('protected databases'),
+    { text: 'Removable media register', style: 'h2' },
     ...(d.media.length ? d.media.flatMap((m): PdfContent[] => [
       { text: m.table, style: 'h2' },
       m.rows.length ? table(m.columns.slice(0, 8), m.rows.map((r) => r.slice(0, 8))) : none(`entries in ${m.table}`),

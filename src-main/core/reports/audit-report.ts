@@ -34,6 +34,8 @@ function csvFiles(d: AuditReportData): Record<string, string> {
       d.failures.map((f) => [f.runId, f.at, f.server, f.database, f.job, f.status, f.errorCode, f.error, f.alert?.id, f.alert?.status, f.alert?.ackBy, f.alert?.ackAt, f.alert?.clearedAt, f.resolvedBy?.runId, f.resolvedBy?.at])),
     verification: toCsv(['set_id', 'server', 'database', 'type', 'finished_at', 'file', 'bytes', 'sha256', 'manifest_sha256', 'copies_l1', 'l2'],
       d.verification.flatMap((v) => v.artifacts.map((a) => [v.setId, v.server, v.database, v.type, v.finishedAt, a.name, a.bytes, a.sha256, v.manifestSha256, v.copies.map((c) => `${c.target}:${c.l1}`).join(';'), v.l2]))),
+    copies: toCsv(['server', 'database', 'copies_of_newest_set', 'media', 'offsite_newest_set_at', 'offline_newest_set_at', 'failed_checks', 'met', 'lacks'],
+      d.copies.map((c) => [c.server, c.database, c.copies, c.media.join(';'), c.offsiteAt, c.offlineAt, c.errors.join(';'), c.met, c.missing.join(';')])),
     drills: toCsv(['drill_id', 'server', 'database', 'set_id', 'started_at', 'status', 'restore_ms', 'rto_seconds', 'within_objective', 'achieved_rpo_ms', 'checks'],
       d.drills.map((r) => [r.id, r.server, r.database, r.setId, r.startedAt, r.status, r.restoreMs, r.rtoSeconds, r.withinObjective, r.achievedRpoMs, r.checks])),
     restores: toCsv(['restore_id', 'started_at', 'destination', 'mode', 'status', 'duration_ms', 'requested_by', 'set_id', 'signatures'],
