@@ -35,10 +35,9 @@ export interface CopyRule {
   missing: string[];
 }
 
-/** 3-2-1-1-0 for `database` on `server` (its sets' source name). */
-export function copyRule(catalog: Catalog, server: string, database: string): CopyRule {
+/** 3-2-1-1-0 for `database` on `server` (its sets' source name); `sets`: its sets, oldest first, when the caller has them. */
+export function copyRule(catalog: Catalog, server: string, database: string, sets: SetRecord[] = catalog.sets.list({ server, database })): CopyRule {
   const targets = new Map(catalog.targets.list().map((t) => [t.id, t]));
-  const sets = catalog.sets.list({ server, database });
   const present = (s: SetRecord) => s.copies.filter((c) => c.status === 'present');
   const newest = sets.filter((s) => present(s).length > 0).at(-1) ?? null;
   const newestCopies = newest ? present(newest) : [];

@@ -49,8 +49,9 @@ export function databaseStatuses(catalog: Catalog, now: Date, nextRuns: (job: Jo
     const runs = dbJobs.flatMap((j) => catalog.runs.list({ jobId: j.id, kind: 'backup', limit: 20 })).filter((r) => r.databaseName === database)
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     const last = runs[0] ?? null;
-    const newestSet = catalog.sets.list({ server, database }).at(-1);
-    const rule = copyRule(catalog, server, database);
+    const sets = catalog.sets.list({ server, database });
+    const newestSet = sets.at(-1);
+    const rule = copyRule(catalog, server, database, sets);
     const next = dbJobs.flatMap((j) => { try { return nextRuns(j); } catch { return []; } }).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
     const alerts = openAlerts.filter((a) => a.detail.database === database && (a.detail.server === undefined || a.detail.server === server));
     let status: StatusWord = 'ok';

@@ -89,7 +89,7 @@ export function collectRunbookData(ctx: CoreContext, opts: { runbookId: string; 
     }
     for (const s of sets) schemes.add(s.encryption === 'age-x25519' ? 'recipients' : s.encryption === 'age-scrypt' ? 'passphrase' : 'none');
     // Offline: on a rotated disk taken off site, out of reach of whatever compromised this network.
-    const offlineCopies = copyRule(ctx.catalog, d.server, d.database).offline
+    const offlineCopies = copyRule(ctx.catalog, d.server, d.database, sets).offline
       .map((c) => ({ setId: c.setId, finishedAt: c.finishedAt, target: c.disk ? `${c.target} (disk ${c.disk})` : c.target }));
     const ids = [...d.targets.map((t) => t.id), ...sets.map((s) => s.id), ...sets.flatMap((s) => s.copies.map((c) => c.mediaId ?? '')).filter(Boolean)];
     const mediaLines = media.flatMap((m) => m.rows.filter((r) => Object.values(r).some((v) => typeof v === 'string' && ids.includes(v)))
