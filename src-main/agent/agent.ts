@@ -12,6 +12,7 @@ import { systemTimezone } from '../core/scheduler/schedule-spec.ts';
 import { createAlertService } from '../core/alerts/create-alert-service.ts';
 import { attachAlertRules, checkTargetSpace } from '../core/alerts/alert-rules.ts';
 import { evaluateObjectives } from '../core/objectives/evaluate-objectives.ts';
+import { evaluateOfflineCopies } from '../core/objectives/evaluate-offline-copies.ts';
 import { recoverInterruptedRuns } from '../core/runner/recover-runs.ts';
 import { cleanupAbandonedDrills } from '../core/drills/cleanup-drills.ts';
 import { runDueDrills } from '../core/drills/due-drills.ts';
@@ -125,6 +126,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
       const breached = states.filter((s) => s.breached).map((s) => `${s.server}/${s.database}`).join(',');
       if (breached !== breachedBefore) core.events.emitEvent('status.changed', { reason: breached ? `objective missed: ${breached}` : 'all objectives met' });
       breachedBefore = breached;
+      await evaluateOfflineCopies(core.catalog, alerts, clock.now());
       await alerts.sweep();
       takeCheckpointIfDue(core, clock.now());
     } catch (err) {

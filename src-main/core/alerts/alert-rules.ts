@@ -15,7 +15,9 @@ const DEFAULT_LOW_SPACE = 5 * 1024 ** 3;
  * - verification failed (per set), cleared when the set verifies again;
  * - missed schedule (slots skipped while the agent was down), cleared when the job runs on schedule;
  * - RPO breached, evaluated when a set lands and periodically; cleared by a new verified set;
- * - target low on space, evaluated periodically for targets that can tell their free space.
+ * - target low on space, evaluated periodically for targets that can tell their free space;
+ * - offline copy stale (a rotated disk not taken off site in N days), evaluated periodically by the agent
+ *   (objectives/evaluate-offline-copies.ts).
  * Returns a function that detaches the rules.
  */
 export function attachAlertRules(ctx: CoreContext, alerts: AlertService, clock: Clock): () => void {

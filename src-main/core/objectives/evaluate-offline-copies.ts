@@ -1,0 +1,47 @@
+import type { Catalog } from '../catalog/catalog.ts';
+import type { AlertService } from '../alerts/alert-service.ts';
+import { TARGET_DRIVERS } from '../targets/registry.ts';
+import { copyRule } from './copy-rule.ts';
+
+export const OFFLINE_CAUSE_PREFIX = 'offline-copy:';
+/** Days an offline copy may age before the alert (catalog setting; default 14, a fortnight's rotation). */
+export const OFFLINE_AGE_SETTING = 'alerts.offlineCopyMaxAgeDays';
+const DEFAULT_DAYS = 14;
+const DAY = 86_400_000;
+
+/**
+ * Rotation only protects when the disks actually leave: for every database a job writes to removable disks,
+ * the newest copy on a disk taken off site (the offline copy of 3-2-1-1-0) must be younger than the setting.
+ * Raises one alert per database when it is older, or when no disk has been taken off site in that long since
+ * the database's first set; clears when a fresher copy has been taken away or the job no longer rotates disks.
+ */
+export async function evaluateOfflineCopies(catalog: Catalog, alerts: AlertService, now: Date): Promise<void> {
+  const days = Number(catalog.getSetting(OFFLINE_AGE_SETTING) ?? DEFAULT_DAYS);
+  const maxAgeMs = (Number.isFinite(days) && days > 0 ? days : DEFAULT_DAYS) * DAY;
+  const removable = new Set(catalog.targets.list().filter((t) => TARGET_DRIVERS[t.kind]?.removable).map((t) => t.id));
+  const rotated = new Map<string, { server: string; database: string }>();
+  for (const job of catalog.jobs.list()) {
+    if (!job.targetIds.some((id) => removable.has(id))) continue;
+    const server = catalog.sources.find(job.sourceId)?.name;
+    if (server) for (const database of job.databases) rotated.set(`${OFFLINE_CAUSE_PREFIX}${server}/${database}`, { server, database });
+  }
+  const stale = new Set<string>();
+  for (const [cause, { server, database }] of rotated) {
+    const sets = catalog.sets.list({ server, database });
+    if (sets.length === 0) continue;
+    const newest = copyRule(catalog, server, database, sets).offline[0] ?? null;
+    const since = newest?.finishedAt ?? sets[0]!.finishedAt;
+    const ageDays = Math.floor((now.getTime() - Date.parse(since)) / DAY);
+    if (now.getTime() - Date.parse(since) <= maxAgeMs) continue;
+    stale.add(cause);
+    await alerts.raise({
+      rule: 'offline-copy-stale', causeKey: cause, severity: 'warning',
+      subject: `No recent offline copy of ${database} on ${server}`,
+      message: newest
+        ? `the newest copy on a disk taken off site (${newest.disk ?? newest.target}) is ${ageDays} days old, over the ${maxAgeMs / DAY}-day limit: take the disk in use off site (lifeboat target eject) and bring another in`
+        : `no disk holding a copy has been taken off site in the ${ageDays} days since the first backup: take the disk in use off site (lifeboat target eject)`,
+      detail: { server, database, newestOfflineAt: newest?.finishedAt ?? null, maxAgeDays: maxAgeMs / DAY },
+    });
+  }
+  await alerts.clearOthers(OFFLINE_CAUSE_PREFIX, stale);
+}
