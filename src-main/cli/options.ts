@@ -24,3 +24,13 @@ export function parseTime(value: string, name: string): Date {
   if (Number.isNaN(d.getTime())) throw new LifeboatError('USAGE', { verb: 'read', thing: 'option', where: name, cause: `'${value}' is not a date and time (use ISO 8601, e.g. 2026-11-25T14:30:00Z)` });
   return d;
 }
+
+const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/** A size in bytes: a plain count, or with a binary unit (500M, 10G, 1.5T; "B" and "iB" allowed). */
+export function parseSize(value: string, name: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(?:i?B)?$/.exec(value.trim());
+  const n = m ? Math.round(Number(m[1]) * UNITS[m[2]!.toLowerCase()]!) : NaN;
+  if (!m || !Number.isSafeInteger(n) || n <= 0) throw new LifeboatError('USAGE', { verb: 'read', thing: 'option', where: name, cause: `'${value}' is not a size (bytes, or with a unit: 500M, 10G)` });
+  return n;
+}

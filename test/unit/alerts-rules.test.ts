@@ -6,7 +6,8 @@ import { openCore, closeCore, type CoreContext } from '../../src-main/core/conte
 import { nullLogger } from '../../src-main/core/util/logger.ts';
 import { FakeClock } from '../../src-main/core/scheduler/clock.ts';
 import { createAlertService } from '../../src-main/core/alerts/create-alert-service.ts';
-import { attachAlertRules, checkTargetSpace, LOW_SPACE_SETTING } from '../../src-main/core/alerts/alert-rules.ts';
+import { attachAlertRules, checkTargetSpace } from '../../src-main/core/alerts/alert-rules.ts';
+import { writeAlertThresholds } from '../../src-main/core/alerts/alert-thresholds.ts';
 import type { AlertService } from '../../src-main/core/alerts/alert-service.ts';
 
 let home: string;
@@ -84,10 +85,10 @@ describe('alert rules', () => {
   it('a target below the free-space threshold alerts, and clears once the threshold is met', async () => {
     const free = fs.statfsSync(home);
     const bytes = free.bavail * free.bsize;
-    core.catalog.setSetting(LOW_SPACE_SETTING, String(bytes * 4));
+    writeAlertThresholds(core.catalog, { lowSpaceBytes: bytes * 4 });
     await checkTargetSpace(core, alerts);
     expect(active()).toEqual([expect.objectContaining({ rule: 'target-low-space', subject: 'Target usb is low on space' })]);
-    core.catalog.setSetting(LOW_SPACE_SETTING, String(1024));
+    writeAlertThresholds(core.catalog, { lowSpaceBytes: 1024 });
     await checkTargetSpace(core, alerts);
     expect(active()).toHaveLength(0);
   });

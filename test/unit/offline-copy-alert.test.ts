@@ -4,7 +4,8 @@ import { nullLogger } from '../../src-main/core/util/logger.ts';
 import { FakeClock } from '../../src-main/core/scheduler/clock.ts';
 import { createAlertService } from '../../src-main/core/alerts/create-alert-service.ts';
 import type { AlertService } from '../../src-main/core/alerts/alert-service.ts';
-import { evaluateOfflineCopies, OFFLINE_AGE_SETTING } from '../../src-main/core/objectives/evaluate-offline-copies.ts';
+import { evaluateOfflineCopies } from '../../src-main/core/objectives/evaluate-offline-copies.ts';
+import { writeAlertThresholds } from '../../src-main/core/alerts/alert-thresholds.ts';
 import type { Manifest } from '../../src-main/core/repo/manifest.ts';
 import { tempDir, cleanupTemp } from '../support/temp.ts';
 
@@ -65,7 +66,7 @@ describe('the offline-copy alert', () => {
     nightly(0, 'disk-a');
     core.catalog.media.setOffSite('disk-a', true);
     nightly(1, 'disk-b');
-    core.catalog.setSetting(OFFLINE_AGE_SETTING, '7');
+    writeAlertThresholds(core.catalog, { offlineCopyMaxAgeDays: 7 });
     await at(7);
     expect(active()).toEqual([]);
     await at(8);

@@ -5,6 +5,7 @@ import { sendMail } from '../../core/alerts/email-channel.ts';
 import { evaluateObjectives } from '../../core/objectives/evaluate-objectives.ts';
 import { rpoState } from '../../core/objectives/live-rpo.ts';
 import { registerSecret } from '../../core/util/redact.ts';
+import { readAlertThresholds, writeAlertThresholds } from '../../core/alerts/alert-thresholds.ts';
 
 const smtpPatch = z.object({
   enabled: z.boolean().optional(),
@@ -20,6 +21,20 @@ const smtpPatch = z.object({
 });
 
 export const settingsRouter = router({
+  /** Where the alert rules draw their lines: free space on a target, age of the newest offline copy. */
+  alerts: router({
+    get: procedure.query(({ ctx }) => readAlertThresholds(ctx.core.catalog)),
+    set: procedure
+      .input(z.object({
+        lowSpaceBytes: z.number().int().min(1).optional(),
+        offlineCopyMaxAgeDays: z.number().int().min(1, 'at least one day').max(366, 'at most a year').optional(),
+      }))
+      .mutation(({ ctx, input }) => {
+        const { before, after } = writeAlertThresholds(ctx.core.catalog, input);
+        ctx.core.catalog.audit.append({ actor: ctx.actor, action: 'settings.alerts', outcome: 'success', oldValue: before, newValue: after });
+        return after;
+      }),
+  }),
   smtp: router({
     get: procedure.query(({ ctx }) => ({ ...readSmtpSettings(ctx.core.catalog), hasPassword: readSmtpPassword(ctx.core.catalog, ctx.core.secrets) !== null })),
     set: procedure.input(smtpPatch).mutation(({ ctx, input }) => {

@@ -4,9 +4,8 @@ import type { Clock } from '../scheduler/clock.ts';
 import { evaluateObjectives } from '../objectives/evaluate-objectives.ts';
 import { openTarget } from '../open-drivers.ts';
 import { causeOf } from '../errors/lifeboat-error.ts';
+import { readAlertThresholds } from './alert-thresholds.ts';
 
-export const LOW_SPACE_SETTING = 'alerts.lowSpaceBytes';
-const DEFAULT_LOW_SPACE = 5 * 1024 ** 3;
 
 /**
  * The alert rules: each turns something the core reports into raising or clearing one cause.
@@ -90,9 +89,9 @@ function safeGet(ctx: CoreContext, runId: string) {
   try { return ctx.catalog.runs.get(runId); } catch { return undefined; }
 }
 
-/** Targets that can tell their free space are checked against the threshold (setting alerts.lowSpaceBytes). */
+/** Targets that can tell their free space are checked against the threshold (alert-thresholds.ts). */
 export async function checkTargetSpace(ctx: CoreContext, alerts: AlertService): Promise<void> {
-  const threshold = Number(ctx.catalog.getSetting(LOW_SPACE_SETTING) ?? DEFAULT_LOW_SPACE);
+  const threshold = readAlertThresholds(ctx.catalog).lowSpaceBytes;
   for (const rec of ctx.catalog.targets.list()) {
     const cause = `target-low-space:${rec.id}`;
     let free: number | null = null;

@@ -2,22 +2,20 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
 import { TARGET_DRIVERS } from '../targets/registry.ts';
 import { copyRule } from './copy-rule.ts';
+import { readAlertThresholds } from '../alerts/alert-thresholds.ts';
 
 export const OFFLINE_CAUSE_PREFIX = 'offline-copy:';
-/** Days an offline copy may age before the alert (catalog setting; default 14, a fortnight's rotation). */
-export const OFFLINE_AGE_SETTING = 'alerts.offlineCopyMaxAgeDays';
-const DEFAULT_DAYS = 14;
 const DAY = 86_400_000;
 
 /**
  * Rotation only protects when the disks actually leave: for every database a job writes to removable disks,
  * the newest copy on a disk taken off site (the offline copy of 3-2-1-1-0) must be younger than the setting.
+ * (alert-thresholds.ts).
  * Raises one alert per database when it is older, or when no disk has been taken off site in that long since
  * the database's first set; clears when a fresher copy has been taken away or the job no longer rotates disks.
  */
 export async function evaluateOfflineCopies(catalog: Catalog, alerts: AlertService, now: Date): Promise<void> {
-  const days = Number(catalog.getSetting(OFFLINE_AGE_SETTING) ?? DEFAULT_DAYS);
-  const maxAgeMs = (Number.isFinite(days) && days > 0 ? days : DEFAULT_DAYS) * DAY;
+  const maxAgeMs = readAlertThresholds(catalog).offlineCopyMaxAgeDays * DAY;
   const removable = new Set(catalog.targets.list().filter((t) => TARGET_DRIVERS[t.kind]?.removable).map((t) => t.id));
   const rotated = new Map<string, { server: string; database: string }>();
   for (const job of catalog.jobs.list()) {
