@@ -86,11 +86,43 @@ function Smtp() {
   );
 }
 
+/** Where the alert rules draw their lines (changes are audited with old and new values). */
+function Thresholds() {
+  const api = useApi();
+  const cur = useQuery(() => api.settings.alerts.get.query());
+  const [gib, setGib] = useState<number | string>('');
+  const [days, setDays] = useState<number | string>('');
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    const t = cur.data;
+    if (t) { setGib(Math.round((t.lowSpaceBytes / 1024 ** 3) * 10) / 10); setDays(t.offlineCopyMaxAgeDays); }
+  }, [cur.data]);
+  const save = useAction(async () => {
+    setSaved(false);
+    await api.settings.alerts.set.mutate({ lowSpaceBytes: Math.round(Number(gib) * 1024 ** 3), offlineCopyMaxAgeDays: Number(days) });
+    setSaved(true);
+    cur.reload();
+  });
+  return (
+    <Card withBorder padding="lg" component="form" aria-label="Alert thresholds" onSubmit={(e: React.FormEvent) => { e.preventDefault(); void save.run(); }}>
+      <Title order={2} size="h3" mb="md">Alert thresholds</Title>
+      <SimpleGrid cols={2}>
+        <NumberInput label="Warn when a target has less free space than (GiB)" min={0.1} step={1} decimalScale={1} value={gib} onChange={setGib} />
+        <NumberInput label="Warn when no disk of a rotation set has left the site for (days)" min={1} max={366} value={days} onChange={setDays} />
+      </SimpleGrid>
+      <Group mt="md"><Button type="submit" loading={save.busy}>Save thresholds</Button></Group>
+      {saved ? <Text size="lg" mt="sm"><span aria-hidden="true">{'\u2714 '}</span>Saved.</Text> : null}
+      <ProblemNotice problem={save.error ?? cur.error} title="The thresholds were not saved" />
+    </Card>
+  );
+}
+
 export function SettingsPage() {
   return (
-    <Page title="Settings" intro="Objectives for each database, and where alert e-mails go.">
+    <Page title="Settings" intro="Objectives for each database, where alert e-mails go, and when alerts are raised.">
       <Objectives />
       <Smtp />
+      <Thresholds />
     </Page>
   );
 }

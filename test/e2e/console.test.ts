@@ -224,6 +224,20 @@ describe('the operator console', { timeout: 180_000 }, () => {
     await screenshot(page, '15-alerts');
     await nav('Settings');
     await expect.poll(() => page.getByRole('form', { name: 'Mail relay' }).count(), { timeout: 30_000 }).toBe(1);
+    // The offline-copy line, moved from the console, is what the agent now uses.
+    const thresholds = page.getByRole('form', { name: 'Alert thresholds' });
+    const days = thresholds.getByRole('textbox', { name: /^Warn when no disk of a rotation set/ });
+    await expect.poll(() => days.inputValue(), { timeout: 30_000 }).toBe('14');
+    await days.fill('10');
+    await thresholds.getByRole('button', { name: 'Save thresholds' }).click();
+    await expect.poll(() => thresholds.textContent(), { timeout: 30_000 }).toContain('Saved.');
+    const db = new Database(path.join(home, 'catalog.db'), { readonly: true });
+    try {
+      expect(db.prepare("SELECT value FROM settings WHERE key = 'alerts.offlineCopyMaxAgeDays'").get()).toEqual({ value: '10' });
+      expect((db.prepare("SELECT action FROM audit_events WHERE action = 'settings.alerts'").all() as unknown[]).length).toBe(1);
+    } finally {
+      db.close();
+    }
     await screenshot(page, '16-settings');
   });
 
