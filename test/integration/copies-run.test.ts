@@ -7,6 +7,7 @@ import { startPostgres, type PgServer } from '../support/postgres-server.ts';
 import { runCli, addPgSource } from '../support/cli.ts';
 import { tempDir, cleanupTemp } from '../support/temp.ts';
 import { filesUnder } from '../support/pg-tool-wrappers.ts';
+import { away, back } from '../support/rotation-disk.ts';
 import { openCore, closeCore } from '../../src-main/core/context.ts';
 import { runJob } from '../../src-main/core/runner/run-job.ts';
 import { TARGET_DRIVERS, type TargetDriver } from '../../src-main/core/targets/registry.ts';
@@ -23,8 +24,6 @@ let disk: string;
 let d1: string;
 let d2: string;
 let gone: string;
-const away = (d: string) => fs.renameSync(d, `${d}.away`);
-const back = (d: string) => fs.renameSync(`${d}.away`, d);
 
 beforeAll(async () => {
   pg = await startPostgres();

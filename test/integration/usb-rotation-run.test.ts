@@ -5,6 +5,7 @@ import { startPostgres, type PgServer } from '../support/postgres-server.ts';
 import { runCli, addPgSource } from '../support/cli.ts';
 import { tempDir, cleanupTemp } from '../support/temp.ts';
 import { filesUnder } from '../support/pg-tool-wrappers.ts';
+import { away, back } from '../support/rotation-disk.ts';
 
 // Acceptance (issue 3, point 4) through real runs: a rotation set of two disks (folders with markers,
 // "unplugged" by moving them away from their mount path).
@@ -12,8 +13,6 @@ let pg: PgServer;
 let home: string;
 let d1: string;
 let d2: string;
-const away = (d: string) => fs.renameSync(d, `${d}.away`);
-const back = (d: string) => fs.renameSync(`${d}.away`, d);
 
 beforeAll(async () => {
   pg = await startPostgres();

@@ -6,7 +6,6 @@ import { openTarget } from '../open-drivers.ts';
 import { causeOf } from '../errors/lifeboat-error.ts';
 import { readAlertThresholds } from './alert-thresholds.ts';
 
-
 /**
  * The alert rules: each turns something the core reports into raising or clearing one cause.
  * - run failed (per job and database), cleared by the next good run;

@@ -35,22 +35,38 @@ export interface CopyRule {
   missing: string[];
 }
 
+const present = (s: SetRecord) => s.copies.filter((c) => c.status === 'present');
+
+/**
+ * The present copies of `sets` (oldest first) that are away from the site, newest first: offline (on a rotated
+ * disk taken off site) and off site (those, and copies on a target declared off site). The catalog is read once.
+ */
+export function awayCopies(catalog: Catalog, sets: ReadonlyArray<SetRecord>): { offline: CopyPlace[]; offsite: CopyPlace[] } {
+  const targets = new Map(catalog.targets.list().map((t) => [t.id, t]));
+  const disks = new Map(catalog.media.list().map((m) => [m.id, m]));
+  const place = (s: SetRecord, c: CopyRecord): CopyPlace => ({
+    setId: s.id, finishedAt: s.finishedAt, target: targets.get(c.targetId)?.name ?? c.targetId,
+    disk: c.mediaId ? disks.get(c.mediaId)?.label ?? c.mediaId : null,
+  });
+  const offline: CopyPlace[] = [];
+  const offsite: CopyPlace[] = [];
+  for (const s of [...sets].reverse()) {
+    for (const c of present(s)) {
+      const diskAway = c.mediaId ? disks.get(c.mediaId)?.offSite ?? false : false;
+      if (diskAway) offline.push(place(s, c));
+      if (diskAway || isOffsiteTarget(targets.get(c.targetId)?.config ?? {})) offsite.push(place(s, c));
+    }
+  }
+  return { offline, offsite };
+}
+
 /** 3-2-1-1-0 for `database` on `server` (its sets' source name); `sets`: its sets, oldest first, when the caller has them. */
 export function copyRule(catalog: Catalog, server: string, database: string, sets: SetRecord[] = catalog.sets.list({ server, database })): CopyRule {
   const targets = new Map(catalog.targets.list().map((t) => [t.id, t]));
-  const present = (s: SetRecord) => s.copies.filter((c) => c.status === 'present');
   const newest = sets.filter((s) => present(s).length > 0).at(-1) ?? null;
   const newestCopies = newest ? present(newest) : [];
-
   const media = [...new Set(newestCopies.map((c) => mediumOf(targets.get(c.targetId)?.kind)))].sort();
-  const diskAway = (c: CopyRecord) => (c.mediaId ? catalog.media.find(c.mediaId)?.offSite ?? false : false);
-  const place = (s: SetRecord, c: CopyRecord): CopyPlace => ({
-    setId: s.id, finishedAt: s.finishedAt, target: targets.get(c.targetId)?.name ?? c.targetId,
-    disk: c.mediaId ? catalog.media.find(c.mediaId)?.label ?? c.mediaId : null,
-  });
-  const newestFirst = [...sets].reverse();
-  const offline = newestFirst.flatMap((s) => present(s).filter(diskAway).map((c) => place(s, c)));
-  const offsite = newestFirst.flatMap((s) => present(s).filter((c) => diskAway(c) || isOffsiteTarget(targets.get(c.targetId)?.config ?? {})).map((c) => place(s, c)));
+  const { offline, offsite } = awayCopies(catalog, sets);
 
   const latest = new Map(catalog.verifications.latestForDatabase(server, database).map((v) => [`${v.setId}|${v.copyId ?? ''}|${v.level}`, v]));
   const latestResult = (setId: string, copyId: string | null, level: number) => latest.get(`${setId}|${copyId ?? ''}|${level}`)?.result;
@@ -59,7 +75,7 @@ export function copyRule(catalog: Catalog, server: string, database: string, set
   const errors: string[] = [];
   for (const s of sets) {
     for (const c of present(s)) {
-      if (latestResult(s.id, c.id, 1) === 'failed') errors.push(`set ${s.id}: the copy on ${place(s, c).target} failed its SHA-256 check`);
+      if (latestResult(s.id, c.id, 1) === 'failed') errors.push(`set ${s.id}: the copy on ${targets.get(c.targetId)?.name ?? c.targetId} failed its SHA-256 check`);
     }
     if (latestResult(s.id, null, 2) === 'failed') errors.push(`set ${s.id}: its engine check failed`);
   }

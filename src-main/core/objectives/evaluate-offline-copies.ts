@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
 import { TARGET_DRIVERS } from '../targets/registry.ts';
-import { copyRule } from './copy-rule.ts';
+import { awayCopies } from './copy-rule.ts';
 import { readAlertThresholds } from '../alerts/alert-thresholds.ts';
 
 export const OFFLINE_CAUSE_PREFIX = 'offline-copy:';
@@ -9,9 +9,8 @@ const DAY = 86_400_000;
 
 /**
  * Rotation only protects when the disks actually leave: for every database a job writes to removable disks,
- * the newest copy on a disk taken off site (the offline copy of 3-2-1-1-0) must be younger than the setting.
- * (alert-thresholds.ts).
- * Raises one alert per database when it is older, or when no disk has been taken off site in that long since
+ * the newest copy on a disk taken off site (the offline copy of 3-2-1-1-0) must be younger than the threshold
+ * (alert-thresholds.ts). Raises one alert per database when it is older, or when no disk has been taken off site in that long since
  * the database's first set; clears when a fresher copy has been taken away or the job no longer rotates disks.
  */
 export async function evaluateOfflineCopies(catalog: Catalog, alerts: AlertService, now: Date): Promise<void> {
@@ -27,10 +26,10 @@ export async function evaluateOfflineCopies(catalog: Catalog, alerts: AlertServi
   for (const [cause, { server, database }] of rotated) {
     const sets = catalog.sets.list({ server, database });
     if (sets.length === 0) continue;
-    const newest = copyRule(catalog, server, database, sets).offline[0] ?? null;
-    const since = newest?.finishedAt ?? sets[0]!.finishedAt;
-    const ageDays = Math.floor((now.getTime() - Date.parse(since)) / DAY);
-    if (now.getTime() - Date.parse(since) <= maxAgeMs) continue;
+    const newest = awayCopies(catalog, sets).offline[0] ?? null;
+    const ageMs = now.getTime() - Date.parse(newest?.finishedAt ?? sets[0]!.finishedAt);
+    if (ageMs <= maxAgeMs) continue;
+    const ageDays = Math.floor(ageMs / DAY);
     stale.add(cause);
     await alerts.raise({
       rule: 'offline-copy-stale', causeKey: cause, severity: 'warning',

@@ -2,7 +2,7 @@ import type { CoreContext } from '../context.ts';
 import type { SetRecord } from '../catalog/sets-repo.ts';
 import { formatSeconds, protectedDatabases, recoveryOrder } from './inventory.ts';
 import { manualRestoreSteps, type ManualStep } from './manual-steps.ts';
-import { copyRule } from '../objectives/copy-rule.ts';
+import { awayCopies } from '../objectives/copy-rule.ts';
 import { TARGET_DRIVERS } from '../targets/registry.ts';
 
 export interface Contact { role: string; name: string; phone?: string; email?: string; alternate?: string }
@@ -89,7 +89,7 @@ export function collectRunbookData(ctx: CoreContext, opts: { runbookId: string; 
     }
     for (const s of sets) schemes.add(s.encryption === 'age-x25519' ? 'recipients' : s.encryption === 'age-scrypt' ? 'passphrase' : 'none');
     // Offline: on a rotated disk taken off site, out of reach of whatever compromised this network.
-    const offlineCopies = copyRule(ctx.catalog, d.server, d.database, sets).offline
+    const offlineCopies = awayCopies(ctx.catalog, sets).offline
       .map((c) => ({ setId: c.setId, finishedAt: c.finishedAt, target: c.disk ? `${c.target} (disk ${c.disk})` : c.target }));
     const ids = [...d.targets.map((t) => t.id), ...sets.map((s) => s.id), ...sets.flatMap((s) => s.copies.map((c) => c.mediaId ?? '')).filter(Boolean)];
     const mediaLines = media.flatMap((m) => m.rows.filter((r) => Object.values(r).some((v) => typeof v === 'string' && ids.includes(v)))
